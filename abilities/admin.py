@@ -1,0 +1,44 @@
+from django.contrib import admin
+from django.utils.html import format_html_join
+
+from abilities.models import Ability
+from gruuv.admin_scoping import ScopedModelAdmin, ScopedStackedInline
+from milestones.models import Milestone
+
+
+class MilestoneInline(ScopedStackedInline):
+    model = Milestone
+    fields = ["level", "miles", "summary", "description"]
+    max_num = 5
+    show_change_link = True  # the milestone's own page edits its examples
+
+    def get_extra(self, request, obj=None, **kwargs):
+        return 5 - obj.milestones.count() if obj else 5
+
+
+@admin.register(Ability)
+class AbilityAdmin(ScopedModelAdmin):
+    list_display = ["name", "organization", "health_icons", "updated_at"]
+    list_filter = [("organization", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["name", "summary", "description"]
+    prepopulated_fields = {"slug": ["name"]}
+    readonly_fields = ["health_lines", "created_at", "updated_at"]
+    fields = ["organization", "name", "slug", "summary", "description", *readonly_fields]
+    inlines = [MilestoneInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("organization").with_health()
+
+    @admin.display(description="Health")
+    def health_icons(self, ability: Ability) -> str:
+        return format_html_join(
+            "", '<span title="{}">{}</span>', ((b.text, b.icon) for b in ability.health())
+        )
+
+    @admin.display(description="Configuration health")
+    def health_lines(self, ability: Ability) -> str:
+        if ability.pk is None:
+            return "–"
+        return format_html_join(
+            "", "<div>{} {}</div>", ((b.icon, b.text) for b in ability.health())
+        )

@@ -1,0 +1,114 @@
+"""Django admin scoped to organizations: staff who are not superusers see only those they admin."""
+
+from django.contrib import admin
+from django.http import Http404, HttpRequest
+
+from organizations.models import Organization, User
+
+
+def administered_organization_ids(request: HttpRequest) -> set[int] | None:
+    """Ids of the organizations the user admins; None for a superuser, who sees everything."""
+    user = request.user
+    if user.is_active and user.is_superuser:
+        return None
+    if not hasattr(request, "_administered_organization_ids"):
+        ids = set()
+        if user.is_active and user.is_staff:
+            ids = set(Organization.objects.administered_by(user).values_list("pk", flat=True))
+        request._administered_organization_ids = ids
+    return request._administered_organization_ids
+
+
+def scoped(queryset, request: HttpRequest):
+    """Narrow any admin queryset to the organizations the user admins."""
+    ids = administered_organization_ids(request)
+    if ids is None:
+        return queryset
+    model = queryset.model
+    if model is Organization:
+        return queryset.filter(pk__in=ids)
+    if model is User:
+        return queryset.filter(memberships__organization__in=ids).distinct()
+    lookup = getattr(model, "organization_lookup", None)
+    if lookup is None:
+        return queryset.none()
+    return queryset.filter(**{f"{lookup}__in": ids})
+
+
+def organization_id_of(obj) -> int | None:
+    if isinstance(obj, Organization):
+        return obj.pk
+    *path, last = obj.organization_lookup.split("__")
+    for step in path:
+        obj = getattr(obj, step)
+    return getattr(obj, f"{last}_id")
+
+
+class OrganizationScoped:
+    """Shared by model admins and inlines: querysets, choices and permissions per organization."""
+
+    def get_queryset(self, request):
+        return scoped(super().get_queryset(request), request)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if "queryset" not in kwargs:
+            kwargs["queryset"] = scoped(db_field.related_model._default_manager.all(), request)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if "queryset" not in kwargs:
+            kwargs["queryset"] = scoped(db_field.related_model._default_manager.all(), request)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def _in_scope(self, ids: set[int], obj=None) -> bool:
+        # An inline's obj is its parent, which the parent admin has already checked.
+        if not ids:
+            return False
+        if obj is None or obj.pk is None or isinstance(self, admin.options.InlineModelAdmin):
+            return True
+        return organization_id_of(obj) in ids
+
+    def has_module_permission(self, request):
+        ids = administered_organization_ids(request)
+        return super().has_module_permission(request) if ids is None else bool(ids)
+
+    def has_view_permission(self, request, obj=None):
+        ids = administered_organization_ids(request)
+        if ids is None:
+            return super().has_view_permission(request, obj)
+        return self._in_scope(ids, obj)
+
+    def has_change_permission(self, request, obj=None):
+        ids = administered_organization_ids(request)
+        if ids is None:
+            return super().has_change_permission(request, obj)
+        return self._in_scope(ids, obj)
+
+    def has_add_permission(self, request, *args):
+        ids = administered_organization_ids(request)
+        if ids is None:
+            return super().has_add_permission(request, *args)
+        return self._in_scope(ids)
+
+    def has_delete_permission(self, request, obj=None):
+        ids = administered_organization_ids(request)
+        if ids is None:
+            return super().has_delete_permission(request, obj)
+        return self._in_scope(ids, obj)
+
+
+class ScopedModelAdmin(OrganizationScoped, admin.ModelAdmin):
+    def get_object(self, request, object_id, from_field=None):
+        # Another organization's object, or none at all: a 404, not a redirect that hints.
+        obj = super().get_object(request, object_id, from_field)
+        if obj is None:
+            raise Http404("No such object in your organizations.")
+        return obj
+
+
+class ScopedTabularInline(OrganizationScoped, admin.TabularInline):
+    pass
+
+
+class ScopedStackedInline(OrganizationScoped, admin.StackedInline):
+    pass

@@ -1,0 +1,172 @@
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from abilities.models import Ability
+from gruuv.content import ContentTracked
+from organizations.models import Membership, Role
+
+LEVELS = [(level, f"Milestone {level}") for level in range(1, 6)]
+DEFAULT_MILES = {1: 1, 2: 3, 3: 6, 4: 12, 5: 20}
+
+
+def level_between_1_and_5(name: str) -> models.CheckConstraint:
+    return models.CheckConstraint(
+        condition=Q(level__gte=1, level__lte=5), name=f"{name}_level_1_to_5"
+    )
+
+
+class Milestone(ContentTracked):
+    ability = models.ForeignKey(Ability, on_delete=models.CASCADE, related_name="milestones")
+    level = models.PositiveSmallIntegerField(choices=LEVELS)
+    miles = models.PositiveSmallIntegerField(
+        blank=True, help_text="Blank for the default of the level: 1, 3, 6, 12 or 20."
+    )
+    summary = models.TextField(blank=True)
+    description = models.TextField(blank=True)
+
+    content_fields = ("ability", "level", "miles", "summary", "description")
+    organization_lookup = "ability__organization"
+
+    class Meta:
+        ordering = ["ability", "level"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ability", "level"], name="milestone_unique_level_per_ability"
+            ),
+            level_between_1_and_5("milestone"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ability} — milestone {self.level}"
+
+    def clean(self) -> None:
+        if self.miles is None and self.level in DEFAULT_MILES:
+            self.miles = DEFAULT_MILES[self.level]
+
+    def save(self, *args, **kwargs) -> None:
+        if self.miles is None:
+            self.miles = DEFAULT_MILES.get(self.level, 0)
+        changed = self.content_changed()
+        super().save(*args, **kwargs)
+        if changed:
+            Ability.objects.filter(pk=self.ability_id).touch()
+            self.remember_content()
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        Ability.objects.filter(pk=self.ability_id).touch()
+        return result
+
+    @property
+    def miles_phrase(self) -> str:
+        """'adds 1 mile to your journey'"""
+        unit = "mile" if self.miles == 1 else "miles"
+        return f"adds {self.miles} {unit} to your journey"
+
+
+class Example(ContentTracked):
+    milestone = models.ForeignKey(Milestone, on_delete=models.CASCADE, related_name="examples")
+    behaviour = models.TextField()
+    example_task = models.TextField(blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    content_fields = ("milestone", "behaviour", "example_task", "position")
+    organization_lookup = "milestone__ability__organization"
+
+    class Meta:
+        ordering = ["milestone", "position", "pk"]
+
+    def __str__(self) -> str:
+        return self.behaviour
+
+    def save(self, *args, **kwargs) -> None:
+        changed = self.content_changed()
+        super().save(*args, **kwargs)
+        if changed:
+            Ability.objects.filter(milestones=self.milestone_id).touch()
+            self.remember_content()
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        Ability.objects.filter(milestones=self.milestone_id).touch()
+        return result
+
+
+class Requirement(models.Model):
+    class Strength(models.TextChoices):
+        REQUIRED = "required", "must be"
+        RECOMMENDED = "recommended", "are recommended to be"
+
+    role = models.ForeignKey(Role, on_delete=models.CASCADE, related_name="requirements")
+    ability = models.ForeignKey(Ability, on_delete=models.CASCADE, related_name="requirements")
+    level = models.PositiveSmallIntegerField(choices=LEVELS)
+    strength = models.CharField(max_length=12, choices=Strength, default=Strength.REQUIRED)
+
+    organization_lookup = "role__organization"
+
+    class Meta:
+        ordering = ["role__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["role", "ability"], name="requirement_one_per_role_and_ability"
+            ),
+            level_between_1_and_5("requirement"),
+            models.CheckConstraint(
+                condition=Q(strength__in=["required", "recommended"]),
+                name="requirement_strength_known",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.role.plural} {self.get_strength_display()} milestone {self.level}+"
+
+    def clean(self) -> None:
+        if (
+            self.role_id
+            and self.ability_id
+            and (self.role.organization_id != self.ability.organization_id)
+        ):
+            raise ValidationError({"ability": "Choose an ability of the role's own organization."})
+
+
+class Achievement(models.Model):
+    membership = models.ForeignKey(
+        Membership, on_delete=models.CASCADE, related_name="achievements"
+    )
+    # RESTRICT: an ability or milestone with achievements cannot be deleted out from under them.
+    milestone = models.ForeignKey(Milestone, on_delete=models.RESTRICT, related_name="achievements")
+    awarded_by = models.ForeignKey(
+        Membership,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="awarded_achievements",
+    )
+    awarded_on = models.DateField(default=timezone.localdate)
+    note = models.TextField(blank=True)
+
+    organization_lookup = "membership__organization"
+
+    class Meta:
+        ordering = ["-awarded_on", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["membership", "milestone"], name="achievement_one_per_person_and_milestone"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.membership.user} reached {self.milestone}"
+
+    def clean(self) -> None:
+        organization_id = self.membership.organization_id if self.membership_id else None
+        if self.milestone_id and organization_id != self.milestone.ability.organization_id:
+            raise ValidationError(
+                {"milestone": "Choose a milestone of the person's own organization."}
+            )
+        if self.awarded_by_id and self.awarded_by.organization_id != organization_id:
+            raise ValidationError(
+                {"awarded_by": "Choose someone of the person's own organization."}
+            )

@@ -1,0 +1,165 @@
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from abilities.models import Ability
+from milestones.models import LEVELS
+from organizations.models import Membership, Organization
+
+
+class Privacy(models.TextChoices):
+    """Who may read an observation."""
+
+    OBSERVER_ONLY = "observer_only", "Just me"
+    OBSERVED_ONLY = "observed_only", "Me and the person observed"
+    MANAGERS_ONLY = "managers_only", "Me and managers"
+    OBSERVED_AND_MANAGERS = "observed_and_managers", "The person observed and managers"
+    PUBLIC_TO_COMPANY = "public_to_company", "Everyone at the organization"
+    PUBLIC_TO_WORLD = "public_to_world", "Public"
+
+
+class ObservationQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "ObservationQuerySet":
+        """The observations whose content `user` may read: the privacy rule, in one place."""
+        public = Q(privacy=Observation.Privacy.PUBLIC_TO_WORLD)
+        if user is None or not user.is_authenticated:
+            return self.filter(public)
+        P = Observation.Privacy
+        mine = Membership.objects.filter(user=user)
+        managing = mine.filter(level__in=[Membership.Level.MANAGER, Membership.Level.ADMIN])
+        return self.filter(
+            public
+            | Q(observer__in=mine)
+            | Q(
+                subject__in=mine,
+                privacy__in=[P.OBSERVED_ONLY, P.OBSERVED_AND_MANAGERS, P.PUBLIC_TO_COMPANY],
+            )
+            | Q(
+                organization__in=managing.values("organization"),
+                privacy__in=[P.MANAGERS_ONLY, P.OBSERVED_AND_MANAGERS, P.PUBLIC_TO_COMPANY],
+            )
+            | Q(organization__in=mine.values("organization"), privacy=P.PUBLIC_TO_COMPANY)
+        )
+
+
+class Observation(models.Model):
+    Privacy = Privacy
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="observations"
+    )
+    # An observer who leaves takes nothing with them: the evidence about the subject stays.
+    observer = models.ForeignKey(
+        Membership,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="observations_made",
+    )
+    subject = models.ForeignKey(
+        Membership, on_delete=models.CASCADE, related_name="observations_received"
+    )
+    # RESTRICT: an ability with observations cannot be deleted out from under them.
+    ability = models.ForeignKey(Ability, on_delete=models.RESTRICT, related_name="observations")
+    level = models.PositiveSmallIntegerField(choices=LEVELS, null=True, blank=True)
+    story = models.TextField()
+    observed_on = models.DateField(default=timezone.localdate)
+    privacy = models.CharField(
+        max_length=25, choices=Privacy, default=Privacy.OBSERVED_AND_MANAGERS
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ObservationQuerySet.as_manager()
+
+    organization_lookup = "organization"
+
+    class Meta:
+        ordering = ["-observed_on", "-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(level__isnull=True) | Q(level__gte=1, level__lte=5),
+                name="observation_level_1_to_5",
+            ),
+            models.CheckConstraint(
+                condition=Q(privacy__in=Privacy.values),
+                name="observation_privacy_known",
+            ),
+            models.CheckConstraint(condition=~Q(story=""), name="observation_story_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subject.user} using {self.ability} ({self.observed_on})"
+
+    def clean(self) -> None:
+        errors = {}
+        org = self.organization_id
+        if self.subject_id and self.subject.organization_id != org:
+            errors["subject"] = "Choose a person of this organization."
+        if self.observer_id and self.observer.organization_id != org:
+            errors["observer"] = "Choose an observer of this organization."
+        if self.ability_id and self.ability.organization_id != org:
+            errors["ability"] = "Choose an ability of this organization."
+        if self.observed_on and self.observed_on > timezone.localdate():
+            errors["observed_on"] = "An observation cannot be dated in the future."
+        if errors:
+            raise ValidationError(errors)
+
+
+class Conversation(models.Model):
+    ability = models.ForeignKey(Ability, on_delete=models.CASCADE, related_name="conversations")
+    started_by = models.ForeignKey(
+        Membership, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    topic = models.CharField(max_length=200)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    organization_lookup = "ability__organization"
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(topic=""), name="conversation_topic_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return self.topic
+
+    def clean(self) -> None:
+        if (
+            self.started_by_id
+            and self.ability_id
+            and (self.started_by.organization_id != self.ability.organization_id)
+        ):
+            raise ValidationError({"started_by": "Choose a member of this organization."})
+
+
+class Comment(models.Model):
+    conversation = models.ForeignKey(
+        Conversation, on_delete=models.CASCADE, related_name="comments"
+    )
+    author = models.ForeignKey(
+        Membership, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    body = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    organization_lookup = "conversation__ability__organization"
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(body=""), name="comment_body_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Comment by {self.author} on {self.conversation}"
+
+    def clean(self) -> None:
+        if (
+            self.author_id
+            and self.conversation_id
+            and (self.author.organization_id != self.conversation.ability.organization_id)
+        ):
+            raise ValidationError({"author": "Choose a member of this organization."})
