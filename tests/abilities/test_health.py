@@ -1,0 +1,122 @@
+import datetime
+
+import pytest
+import time_machine
+
+from abilities.models import Ability
+from observations.models import Observation
+from tests.factories import (
+    AbilityFactory,
+    AchievementFactory,
+    ConversationFactory,
+    MilestoneFactory,
+    ObservationFactory,
+    RequirementFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+NOW = datetime.datetime(2026, 11, 23, 12, 0, tzinfo=datetime.UTC)
+
+
+def lines(ability) -> list[str]:
+    return [str(badge) for badge in Ability.objects.with_health().get(pk=ability.pk).health(NOW)]
+
+
+def ability_updated(**delta) -> Ability:
+    ability = AbilityFactory()
+    Ability.objects.filter(pk=ability.pk).update(updated_at=NOW - datetime.timedelta(**delta))
+    return ability
+
+
+def test_a_new_ability_reads_like_a_forgotten_one():
+    assert lines(ability_updated(days=2)) == [
+        "⚠️ Associated with no roles",
+        "⚠️ Has been referenced in no observations",
+        "ℹ️ No one has achieved a milestone on this ability",
+        "✅ Last updated: 2 days ago",
+        "ℹ️ Never conversed about",
+    ]
+
+
+def test_badges_follow_the_data():
+    ability = ability_updated(days=2)
+    RequirementFactory(ability=ability)
+    milestone = MilestoneFactory(ability=ability, level=2)
+    Ability.objects.filter(pk=ability.pk).update(updated_at=NOW - datetime.timedelta(hours=3))
+    ObservationFactory(organization=ability.organization, ability=ability)
+    AchievementFactory(milestone=milestone)
+    ConversationFactory(ability=ability)
+    assert lines(ability) == [
+        "✅ Associated with 1 role",
+        "✅ Has been referenced in 1 observation",
+        "✅ 1 person has achieved a milestone on this ability",
+        "✅ Last updated: about 3 hours ago",
+        "✅ Conversed about in 1 conversation",
+    ]
+
+
+def test_counts_are_plural_and_count_distinct_people():
+    ability = ability_updated(days=2)
+    for _ in range(6):
+        RequirementFactory(ability=ability)
+    for privacy in Observation.Privacy.values:  # every privacy counts; no content is shown
+        ObservationFactory(organization=ability.organization, ability=ability, privacy=privacy)
+    first, second = (MilestoneFactory(ability=ability, level=level) for level in (1, 2))
+    achiever = AchievementFactory(milestone=first).membership
+    AchievementFactory(milestone=second, membership=achiever)
+    AchievementFactory(milestone=second)
+    AchievementFactory(milestone=first)
+    ConversationFactory(ability=ability)
+    ConversationFactory(ability=ability)
+    assert lines(ability)[:3] + lines(ability)[4:] == [
+        "✅ Associated with 6 roles",
+        "✅ Has been referenced in 6 observations",
+        "✅ 3 people have achieved a milestone on this ability",
+        "✅ Conversed about in 2 conversations",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("days", "line"),
+    [
+        (150, "✅ Last updated: 5 months ago"),
+        (200, "⚠️ Last updated: 7 months ago"),
+        (364, "⚠️ Last updated: 12 months ago"),
+        (400, "⛔️ Last updated: about 1 year ago"),
+        (1766, "⛔️ Last updated: almost 5 years ago"),
+    ],
+)
+def test_freshness_level_by_age(days, line):
+    assert lines(ability_updated(days=days))[3] == line
+
+
+def test_other_abilities_evidence_does_not_count():
+    ability = ability_updated(days=2)
+    ObservationFactory(organization=ability.organization)
+    ConversationFactory()
+    RequirementFactory()
+    assert lines(ability)[0] == "⚠️ Associated with no roles"
+    assert lines(ability)[1] == "⚠️ Has been referenced in no observations"
+
+
+def test_health_of_many_abilities_is_one_query(django_assert_num_queries):
+    for _ in range(20):
+        ability = AbilityFactory()
+        RequirementFactory(ability=ability)
+        ObservationFactory(organization=ability.organization, ability=ability)
+        ConversationFactory(ability=ability)
+    # 1: abilities with their four counts as correlated subqueries
+    with django_assert_num_queries(1), time_machine.travel(NOW):
+        badges = [ability.health() for ability in Ability.objects.with_health()]
+    assert len(badges) == 20
+    assert all(str(b[0]) == "✅ Associated with 1 role" for b in badges)
+
+
+def test_health_without_annotations_still_works(django_assert_num_queries):
+    ability = ability_updated(days=2)
+    RequirementFactory(ability=ability)
+    ability = Ability.objects.get(pk=ability.pk)
+    # 1: the counts, fetched once for an ability loaded without them
+    with django_assert_num_queries(1):
+        assert str(ability.health(NOW)[0]) == "✅ Associated with 1 role"

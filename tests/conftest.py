@@ -1,0 +1,36 @@
+import pytest
+
+from organizations.models import Membership
+from tests.factories import MembershipFactory, OrganizationFactory
+
+
+@pytest.fixture
+def organization(db):
+    return OrganizationFactory(name="Medium", slug="medium")
+
+
+@pytest.fixture
+def other_organization(db):
+    return OrganizationFactory(name="Lessonly", slug="lessonly")
+
+
+@pytest.fixture
+def admin_membership(organization):
+    membership = MembershipFactory(organization=organization, level=Membership.Level.ADMIN)
+    membership.user.is_staff = True
+    membership.user.save()
+    return membership
+
+
+@pytest.fixture
+def other_admin_membership(other_organization):
+    membership = MembershipFactory(organization=other_organization, level=Membership.Level.ADMIN)
+    membership.user.is_staff = True
+    membership.user.save()
+    return membership
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    # Real hashing is deliberately slow; the tests only need it to round-trip.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -1,0 +1,251 @@
+"""Django admin, scoped: an organization's admins see and edit only their own organization."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from abilities.models import Ability
+from milestones.models import Example, Milestone
+from observations.models import Observation
+from organizations.models import Membership, Organization
+from tests.admin_forms import admin_form_data
+from tests.factories import (
+    ExampleFactory,
+    MembershipFactory,
+    ObservationFactory,
+    RoleFactory,
+    UserFactory,
+    ability_with_ladder,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def servers(organization):
+    ability = ability_with_ladder(organization=organization, name="Servers", slug="servers")
+    ExampleFactory(milestone=ability.milestones.get(level=1), behaviour="Adds endpoints")
+    return ability
+
+
+@pytest.fixture
+def infrastructure(other_organization):
+    return ability_with_ladder(
+        organization=other_organization, name="Infrastructure", slug="infrastructure"
+    )
+
+
+@pytest.fixture
+def medium_admin(client, admin_membership):
+    client.force_login(admin_membership.user)
+    return client
+
+
+def change_url(obj) -> str:
+    meta = obj._meta
+    return reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[obj.pk])
+
+
+def changelist_url(model) -> str:
+    return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+
+
+def test_ability_list_shows_only_own_organization(medium_admin, servers, infrastructure):
+    response = medium_admin.get(changelist_url(Ability))
+    assert response.status_code == 200
+    names = [ability.name for ability in response.context["cl"].result_list]
+    assert names == ["Servers"]
+
+
+def test_ability_list_shows_health_icons_in_fixed_queries(
+    medium_admin, organization, django_assert_max_num_queries
+):
+    for _ in range(30):
+        ability_with_ladder(organization=organization)
+    # session, user, admin organizations, count, filtered count, abilities with health, filter
+    # choices: a fixed handful however many abilities there are.
+    with django_assert_max_num_queries(10):
+        response = medium_admin.get(changelist_url(Ability))
+    assert response.content.decode().count('title="Associated with no roles"') == 30
+
+
+@pytest.mark.parametrize("view", ["change", "delete", "history"])
+def test_another_organizations_ability_is_a_404(medium_admin, infrastructure, view):
+    url = reverse(f"admin:abilities_ability_{view}", args=[infrastructure.pk])
+    assert medium_admin.get(url).status_code == 404
+
+
+def test_another_organizations_milestone_and_role_are_404(medium_admin, infrastructure):
+    assert medium_admin.get(change_url(infrastructure.milestones.first())).status_code == 404
+    role = RoleFactory(organization=infrastructure.organization)
+    assert medium_admin.get(change_url(role)).status_code == 404
+
+
+def test_own_ability_change_page_shows_its_ladder(medium_admin, servers):
+    response = medium_admin.get(change_url(servers))
+    assert response.status_code == 200
+    assert len(response.context["inline_admin_formsets"][0].formset.forms) == 5
+    assert "Associated with no roles" in response.content.decode()
+
+
+def test_foreign_key_choices_are_scoped(medium_admin, organization, servers, infrastructure):
+    response = medium_admin.get(reverse("admin:abilities_ability_add"))
+    choices = response.context["adminform"].form.fields["organization"].queryset
+    assert list(choices) == [organization]
+
+    role = RoleFactory(organization=organization)
+    response = medium_admin.get(change_url(role))
+    requirement_form = response.context["inline_admin_formsets"][0].formset.forms[0]
+    assert list(requirement_form.fields["ability"].queryset) == [servers]
+
+
+def test_creating_an_ability_in_another_organization_is_refused(medium_admin, other_organization):
+    response = medium_admin.get(reverse("admin:abilities_ability_add"))
+    data = admin_form_data(response) | {
+        "organization": other_organization.pk,
+        "name": "Smuggled",
+        "slug": "smuggled",
+        "summary": "Should not land",
+    }
+    response = medium_admin.post(reverse("admin:abilities_ability_add"), data)
+    assert response.status_code == 200
+    assert "organization" in response.context["adminform"].form.errors
+    assert not Ability.objects.filter(slug="smuggled").exists()
+
+
+def test_editing_a_milestone_inline_saves_and_moves_last_updated(medium_admin, servers):
+    Ability.objects.filter(pk=servers.pk).update(
+        updated_at=datetime.datetime(2021, 1, 1, tzinfo=datetime.UTC)
+    )
+    response = medium_admin.get(change_url(servers))
+    data = admin_form_data(response)
+    data["milestones-2-summary"] = "Designs standalone systems"
+    response = medium_admin.post(change_url(servers), data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert Milestone.objects.get(ability=servers, level=3).summary == "Designs standalone systems"
+    assert Ability.objects.get(pk=servers.pk).updated_at.year > 2021
+
+
+def test_resaving_an_unchanged_ability_keeps_last_updated(medium_admin, servers):
+    long_ago = datetime.datetime(2021, 1, 1, tzinfo=datetime.UTC)
+    Ability.objects.filter(pk=servers.pk).update(updated_at=long_ago)
+    response = medium_admin.get(change_url(servers))
+    response = medium_admin.post(change_url(servers), admin_form_data(response))
+    assert response.status_code == 302
+    assert Ability.objects.get(pk=servers.pk).updated_at == long_ago
+
+
+def test_examples_are_edited_inline_on_the_milestone(medium_admin, servers):
+    milestone = servers.milestones.get(level=1)
+    response = medium_admin.get(change_url(milestone))
+    data = admin_form_data(response)
+    data["examples-0-example_task"] = "Added IFTTT trigger"
+    response = medium_admin.post(change_url(milestone), data)
+    assert response.status_code == 302
+    assert Example.objects.get(milestone=milestone).example_task == "Added IFTTT trigger"
+
+
+def test_deleting_an_ability_with_observations_is_refused_with_a_message(medium_admin, servers):
+    ObservationFactory(organization=servers.organization, ability=servers)
+    url = reverse("admin:abilities_ability_delete", args=[servers.pk])
+    response = medium_admin.get(url)
+    assert "would require deleting the following protected related objects" in (
+        response.content.decode()
+    )
+    medium_admin.post(url, {"post": "yes"})
+    assert Ability.objects.filter(pk=servers.pk).exists()
+
+
+def test_deleting_an_ability_without_evidence_works(medium_admin, servers):
+    response = medium_admin.post(
+        reverse("admin:abilities_ability_delete", args=[servers.pk]), {"post": "yes"}
+    )
+    assert response.status_code == 302
+    assert not Ability.objects.filter(pk=servers.pk).exists()
+
+
+def test_organization_admin_edits_own_organization_but_cannot_add_or_delete(
+    medium_admin, organization, other_organization
+):
+    response = medium_admin.get(changelist_url(Organization))
+    assert list(response.context["cl"].result_list) == [organization]
+    assert medium_admin.get(change_url(organization)).status_code == 200
+    assert medium_admin.get(change_url(other_organization)).status_code == 404
+    assert medium_admin.get(reverse("admin:organizations_organization_add")).status_code == 403
+
+
+def test_memberships_are_scoped_and_roles_must_be_the_organizations_own(
+    medium_admin, admin_membership, organization, other_admin_membership
+):
+    member = MembershipFactory(organization=organization)
+    response = medium_admin.get(changelist_url(Membership))
+    assert set(response.context["cl"].result_list) == {admin_membership, member}
+    assert medium_admin.get(change_url(other_admin_membership)).status_code == 404
+
+    response = medium_admin.get(change_url(member))
+    form = response.context["adminform"].form
+    assert set(form.fields["user"].queryset) == {admin_membership.user, member.user}
+    assert set(form.fields["organization"].queryset) == {organization}
+
+
+def test_roles_of_another_organization_are_refused_on_a_membership(organization):
+    from organizations.admin import MembershipForm
+
+    member = MembershipFactory(organization=organization)
+    foreign_role = RoleFactory()
+    form = MembershipForm(
+        instance=member,
+        data={
+            "organization": organization.pk,
+            "user": member.user.pk,
+            "level": "member",
+            "roles": [foreign_role.pk],
+        },
+    )
+    assert not form.is_valid()
+    assert "another organization" in str(form.errors["roles"])
+
+
+def test_observations_in_admin_follow_the_privacy_rule(medium_admin, organization):
+    private = ObservationFactory(
+        organization=organization, privacy=Observation.Privacy.OBSERVER_ONLY
+    )
+    for_managers = ObservationFactory(
+        organization=organization, privacy=Observation.Privacy.MANAGERS_ONLY
+    )
+    ObservationFactory(privacy=Observation.Privacy.PUBLIC_TO_WORLD)  # another organization's
+    response = medium_admin.get(changelist_url(Observation))
+    assert list(response.context["cl"].result_list) == [for_managers]
+    assert medium_admin.get(change_url(private)).status_code == 404
+    # Read-only for organization admins: observers edit their own in the app.
+    assert medium_admin.get(change_url(for_managers)).context["has_change_permission"] is False
+
+
+def test_lessonly_admin_sees_only_lessonly(client, other_admin_membership, servers, infrastructure):
+    client.force_login(other_admin_membership.user)
+    response = client.get(changelist_url(Ability))
+    assert [a.name for a in response.context["cl"].result_list] == ["Infrastructure"]
+    assert client.get(change_url(servers)).status_code == 404
+
+
+def test_staff_without_an_admin_membership_sees_no_organization(client, organization, servers):
+    manager = MembershipFactory(organization=organization, level=Membership.Level.MANAGER)
+    manager.user.is_staff = True
+    manager.user.save()
+    client.force_login(manager.user)
+    assert client.get(changelist_url(Ability)).status_code == 403
+    assert client.get(change_url(servers)).status_code in {403, 404}
+
+
+def test_members_who_are_not_staff_are_sent_to_the_admin_login(client, organization):
+    client.force_login(MembershipFactory(organization=organization).user)
+    response = client.get(changelist_url(Ability))
+    assert response.status_code == 302
+    assert "/admin/login/" in response["Location"]
+
+
+def test_superuser_sees_every_organization(client, servers, infrastructure):
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    response = client.get(changelist_url(Ability))
+    assert {a.name for a in response.context["cl"].result_list} == {"Servers", "Infrastructure"}

@@ -1,0 +1,72 @@
+"""Production settings pass Django's deployment checks; development needs nothing set."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+PRODUCTION = {
+    "DEBUG": "0",
+    "SECRET_KEY": "a-production-secret-of-fifty-characters-or-more-0123456789-xyz",
+    "ALLOWED_HOSTS": "gruuv.example.com",
+    "CSRF_TRUSTED_ORIGINS": "https://gruuv.example.com",
+    "DATABASE_URL": "postgres://gruuv@db.example.com:5432/gruuv",
+}
+
+
+def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if k not in PRODUCTION}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=clean | env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_check_deploy_is_clean_in_production():
+    result = manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION)
+    assert result.returncode == 0, result.stderr
+    assert "System check identified no issues (0 silenced)." in result.stdout
+
+
+def test_check_deploy_complains_about_development_settings():
+    result = manage("check", "--deploy", "--fail-level", "WARNING")
+    assert result.returncode != 0
+    assert "DEBUG" in result.stderr
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    result = manage("check", **(PRODUCTION | {"SECRET_KEY": ""}))
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("url", "engine", "pooled"),
+    [
+        ("", "django.db.backends.sqlite3", False),
+        ("postgres://u@h:5432/d", "django.db.backends.postgresql", True),
+    ],
+)
+def test_database_url_selects_the_database(url, engine, pooled):
+    code = (
+        "from django.conf import settings; d = settings.DATABASES['default'];"
+        "print(d['ENGINE'], d.get('OPTIONS', {}).get('pool', False))"
+    )
+    result = manage("shell", "-c", code, DATABASE_URL=url)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[-2:] == [engine, str(pooled)]
+
+
+def test_content_security_policy_is_self_only(client, db):
+    policy = client.get("/")["Content-Security-Policy"]
+    assert "script-src 'self'" in policy
+    assert "style-src 'self'" in policy
+    assert "unsafe-inline" not in policy
