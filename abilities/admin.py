@@ -1,4 +1,6 @@
+from django import forms
 from django.contrib import admin
+from django.db import models
 from django.utils.html import format_html_join
 
 from abilities.models import Ability
@@ -11,6 +13,7 @@ class MilestoneInline(ScopedStackedInline):
     fields = ["level", "miles", "summary", "description"]
     max_num = 5
     show_change_link = True  # the milestone's own page edits its examples
+    formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 3})}}
 
     def get_extra(self, request, obj=None, **kwargs):
         return 5 - obj.milestones.count() if obj else 5

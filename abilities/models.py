@@ -51,7 +51,10 @@ class Ability(ContentTracked):
     description = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(
-        default=timezone.now, editable=False, help_text="When the content last changed."
+        "last updated",
+        default=timezone.now,
+        editable=False,
+        help_text="When the ability, a milestone or an example last changed.",
     )
 
     objects = AbilityQuerySet.as_manager()

@@ -1,4 +1,6 @@
+from django import forms
 from django.contrib import admin
+from django.db import models
 
 from gruuv.admin_scoping import ScopedModelAdmin, ScopedTabularInline
 from milestones.models import Achievement, Example, Milestone
@@ -8,6 +10,7 @@ class ExampleInline(ScopedTabularInline):
     model = Example
     fields = ["position", "behaviour", "example_task"]
     extra = 1
+    formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2})}}
 
 
 @admin.register(Milestone)

@@ -70,7 +70,7 @@ class Example(ContentTracked):
     milestone = models.ForeignKey(Milestone, on_delete=models.CASCADE, related_name="examples")
     behaviour = models.TextField()
     example_task = models.TextField(blank=True)
-    position = models.PositiveSmallIntegerField(default=0)
+    position = models.PositiveSmallIntegerField(blank=True, help_text="Blank to add at the end.")
 
     content_fields = ("milestone", "behaviour", "example_task", "position")
     organization_lookup = "milestone__ability__organization"
@@ -82,6 +82,9 @@ class Example(ContentTracked):
         return self.behaviour
 
     def save(self, *args, **kwargs) -> None:
+        if self.position is None:
+            last = self.milestone.examples.aggregate(last=models.Max("position"))["last"]
+            self.position = (last or 0) + 1
         changed = self.content_changed()
         super().save(*args, **kwargs)
         if changed:

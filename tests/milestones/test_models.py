@@ -8,6 +8,7 @@ from milestones.models import Achievement, Milestone, Requirement
 from tests.factories import (
     AbilityFactory,
     AchievementFactory,
+    ExampleFactory,
     MembershipFactory,
     MilestoneFactory,
     ObservationFactory,
@@ -117,3 +118,11 @@ def test_deleting_an_organization_takes_all_its_evidence_with_it():
     organization.delete()
     assert not Ability.objects.exists()
     assert not Achievement.objects.exists()
+
+
+def test_an_example_without_a_position_goes_to_the_end():
+    milestone = MilestoneFactory()
+    ExampleFactory(milestone=milestone, position=4)
+    added = ExampleFactory(milestone=milestone, position=None)
+    assert added.position == 5
+    assert ExampleFactory(milestone=MilestoneFactory(level=2), position=None).position == 1
