@@ -1,6 +1,7 @@
 from django.db import models
-from django.db.models import Count, IntegerField, OuterRef, Subquery
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils import timezone
 
 from gruuv.content import ContentTracked
@@ -11,6 +12,17 @@ class AbilityQuerySet(models.QuerySet):
     def touch(self) -> int:
         """Mark these abilities' content as changed now."""
         return self.update(updated_at=timezone.now())
+
+    def matching(self, query: str) -> "AbilityQuerySet":
+        """Abilities whose name, summary or description mention every word of `query`."""
+        matches = self
+        for word in query.split():
+            matches = matches.filter(
+                Q(name__icontains=word)
+                | Q(summary__icontains=word)
+                | Q(description__icontains=word)
+            )
+        return matches
 
     def with_health(self) -> "AbilityQuerySet":
         """Annotate the counts behind the configuration-health badges."""
@@ -83,7 +95,7 @@ class Ability(ContentTracked):
         self.remember_content()
 
     def get_absolute_url(self) -> str:
-        return f"/{self.organization.slug}/abilities/{self.slug}/"
+        return reverse("ability", args=[self.organization.slug, self.slug])
 
     def health(self, now=None):
         """The configuration-health badges, from `with_health()` counts when annotated."""

@@ -60,6 +60,11 @@ class Milestone(ContentTracked):
         return result
 
     @property
+    def examples_have_tasks(self) -> bool:
+        """Examples with any example task read as a two-column table, others as a list."""
+        return any(example.example_task for example in self.examples.all())
+
+    @property
     def miles_phrase(self) -> str:
         """'adds 1 mile to your journey'"""
         unit = "mile" if self.miles == 1 else "miles"

@@ -36,6 +36,13 @@ class User(AbstractUser):
 
 
 class OrganizationQuerySet(models.QuerySet):
+    def readable_by(self, user) -> "OrganizationQuerySet":
+        """Organizations whose framework `user` may read: public ones and their own."""
+        if user is None or not user.is_authenticated:
+            return self.filter(is_public=True)
+        own = Membership.objects.filter(user=user).values("organization")
+        return self.filter(Q(is_public=True) | Q(pk__in=own))
+
     def administered_by(self, user) -> "OrganizationQuerySet":
         """Organizations where the user's membership is admin."""
         return self.filter(

@@ -1,4 +1,7 @@
+from io import StringIO
+
 import pytest
+from django.core.management import call_command
 
 from organizations.models import Membership
 from tests.factories import MembershipFactory, OrganizationFactory
@@ -34,3 +37,12 @@ def other_admin_membership(other_organization):
 def fast_password_hashing(settings):
     # Real hashing is deliberately slow; the tests only need it to round-trip.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def demo(db, settings):
+    """The demo organizations, people and seed abilities; returns what load_demo printed."""
+    settings.DEBUG = True
+    output = StringIO()
+    call_command("load_demo", stdout=output)
+    return output.getvalue()

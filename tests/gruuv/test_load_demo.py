@@ -19,14 +19,6 @@ ALL_MODELS = [
 ]  # fmt: skip
 
 
-@pytest.fixture
-def demo(settings):
-    settings.DEBUG = True
-    output = StringIO()
-    call_command("load_demo", stdout=output)
-    return output.getvalue()
-
-
 def snapshot() -> dict:
     """Every row of every model, to prove that a second run changes nothing."""
     rows = {model.__name__: list(model.objects.order_by("pk").values()) for model in ALL_MODELS}

@@ -84,3 +84,28 @@ def read_seed(path: Path) -> SeedPage:
         elif section == "conversations":
             page.conversations.append(line)
     return page
+
+
+def expected_lines(path: Path) -> list[str]:
+    """The seed page as the lines a reader sees, table cells one per line, in order."""
+    lines = []
+    for line in read_seed(path).lines:
+        if line == "|---|---|":
+            continue
+        if line.startswith("| "):
+            lines.extend(cell.strip() for cell in line.strip("| ").split(" | ") if cell.strip())
+        else:
+            lines.append(_bullet(line))
+    return [line for line in lines if line]
+
+
+def missing_lines(expected: list[str], seen: list[str]) -> list[str]:
+    """Expected lines not found in `seen` in the same order (empty when all are there)."""
+    position = 0
+    missing = []
+    for line in expected:
+        try:
+            position = seen.index(line, position) + 1
+        except ValueError:
+            missing.append(line)
+    return missing

@@ -1,0 +1,126 @@
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from abilities.models import Ability
+from tests.factories import (
+    AbilityFactory,
+    MembershipFactory,
+    ObservationFactory,
+    RequirementFactory,
+)
+from tests.pages import text_lines
+
+pytestmark = pytest.mark.django_db
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+def url(organization, **params) -> str:
+    query = "&".join(f"{key}={value}" for key, value in params.items())
+    return reverse("organization", args=[organization.slug]) + (f"?{query}" if query else "")
+
+
+@pytest.fixture
+def abilities(organization):
+    servers = AbilityFactory(
+        organization=organization, name="Servers", summary="Server side engineering"
+    )
+    healthy = AbilityFactory(
+        organization=organization, name="Mobile", summary="Apps on phones", description=""
+    )
+    RequirementFactory(ability=healthy)
+    ObservationFactory(organization=organization, ability=healthy)
+    stale = AbilityFactory(organization=organization, name="Writing", summary="Clear prose")
+    RequirementFactory(ability=stale)
+    ObservationFactory(organization=organization, ability=stale)
+    Ability.objects.filter(pk=stale.pk).update(
+        updated_at=datetime.datetime(2020, 1, 1, tzinfo=datetime.UTC)
+    )
+    return servers, healthy, stale
+
+
+def names(response) -> list[str]:
+    return [a.name for a, _ in response.context["rows"]]
+
+
+def test_lists_every_ability_with_summary_and_health_icons(client, organization, abilities):
+    response = client.get(url(organization))
+    assert response.status_code == 200
+    assert names(response) == ["Mobile", "Servers", "Writing"]
+    page = response.content.decode()
+    assert "Server side engineering" in page
+    assert 'title="Associated with no roles"' in page
+    assert 'href="/medium/abilities/' in page
+
+
+def test_filter_narrows_by_name_summary_or_description(client, organization, abilities):
+    assert names(client.get(url(organization, q="serv"))) == ["Servers"]
+    assert names(client.get(url(organization, q="phones"))) == ["Mobile"]
+    assert names(client.get(url(organization, q="nothing-like-it"))) == []
+    assert "No ability matches “nothing-like-it”." in text_lines(
+        client.get(url(organization, q="nothing-like-it"))
+    )
+
+
+def test_needs_attention_lists_only_warnings_and_errors(client, organization, abilities):
+    # Servers has no roles or observations (warnings); Writing is over a year old (error).
+    assert names(client.get(url(organization, attention=1))) == ["Servers", "Writing"]
+    assert names(client.get(url(organization, attention=1, q="writ"))) == ["Writing"]
+
+
+def test_htmx_request_gets_only_the_list(client, organization, abilities):
+    response = client.get(url(organization, q="serv"), **HTMX)
+    page = response.content.decode()
+    assert page.lstrip().startswith('<div id="ability-list"')
+    assert "<html" not in page
+    assert "Servers" in page
+    assert "Writing" not in page
+    assert "HX-Request" in response["Vary"]
+
+
+def test_htmx_history_restore_gets_the_whole_page(client, organization, abilities):
+    response = client.get(url(organization), HTTP_HX_HISTORY_RESTORE_REQUEST="true", **HTMX)
+    assert "<html" in response.content.decode()
+
+
+def test_plain_get_form_works_without_javascript(client, organization, abilities):
+    page = client.get(url(organization, q="serv")).content.decode()
+    assert f'action="{url(organization)}"' in page
+    assert 'method="get"' in page
+    assert 'value="serv"' in page  # the query stays in the box after a reload
+
+
+def test_private_organization_is_404_to_outsiders_for_page_and_partial(client, other_organization):
+    other_organization.is_public = False
+    other_organization.save()
+    AbilityFactory(organization=other_organization)
+    assert client.get(url(other_organization)).status_code == 404
+    assert client.get(url(other_organization), **HTMX).status_code == 404
+    client.force_login(MembershipFactory().user)
+    assert client.get(url(other_organization), **HTMX).status_code == 404
+    client.force_login(MembershipFactory(organization=other_organization).user)
+    assert client.get(url(other_organization), **HTMX).status_code == 200
+
+
+def test_unknown_organization_is_404(client, db):
+    assert client.get("/nowhere/").status_code == 404
+
+
+@pytest.mark.parametrize("count", [1, 50])
+def test_query_budget_does_not_grow_with_abilities(
+    client, organization, django_assert_num_queries, count
+):
+    for _ in range(count):
+        ability = AbilityFactory(organization=organization)
+        for _ in range(4):
+            ObservationFactory(organization=organization, ability=ability)
+    # 1 organization, 2 abilities with their health counts
+    with django_assert_num_queries(2):
+        response = client.get(url(organization))
+    assert len(response.context["rows"]) == count
+    # member: + session, user and membership
+    client.force_login(MembershipFactory(organization=organization).user)
+    with django_assert_num_queries(5):
+        client.get(url(organization, q="ability"), **HTMX)

@@ -1,0 +1,65 @@
+import pytest
+from django.urls import reverse
+
+from tests.factories import AbilityFactory, MembershipFactory, RequirementFactory, RoleFactory
+from tests.pages import text_lines
+
+pytestmark = pytest.mark.django_db
+
+
+def test_role_list_groups_roles_and_positions(client, demo):
+    lines = text_lines(client.get(reverse("roles", args=["lessonly"])))
+    assert "Positions" in lines
+    assert "Roles" in lines
+    assert "Back End Architect 1 requirement" in lines
+    assert "Incident Remediation Lead 1 requirement" in lines
+    assert lines.index("Positions") < lines.index("Back End Architect 1 requirement")
+
+
+def test_role_page_lists_requirements_by_ability(client, demo):
+    response = client.get(reverse("role", args=["lessonly", "incident-remediation-lead"]))
+    assert response.status_code == 200
+    lines = text_lines(response)
+    assert "Infrastructure: Incident Remediation Leads are recommended to be milestone 2+" in lines
+
+
+def test_role_without_requirements_says_so(client, organization):
+    role = RoleFactory(organization=organization, name="Scribe", slug="scribe")
+    lines = text_lines(client.get(reverse("role", args=[organization.slug, role.slug])))
+    assert "No ability is required of Scribes yet." in lines
+
+
+def test_unknown_or_foreign_role_is_404(client, organization, other_organization):
+    RoleFactory(organization=other_organization, slug="elsewhere")
+    assert client.get(reverse("role", args=[organization.slug, "elsewhere"])).status_code == 404
+    assert client.get(reverse("role", args=[organization.slug, "nobody"])).status_code == 404
+
+
+def test_private_organization_roles_are_404_to_outsiders(client, other_organization):
+    other_organization.is_public = False
+    other_organization.save()
+    role = RoleFactory(organization=other_organization)
+    role_url = reverse("role", args=[other_organization.slug, role.slug])
+    list_url = reverse("roles", args=[other_organization.slug])
+    assert client.get(list_url).status_code == 404
+    assert client.get(role_url).status_code == 404
+    client.force_login(MembershipFactory().user)
+    assert client.get(role_url).status_code == 404
+    client.force_login(MembershipFactory(organization=other_organization).user)
+    assert client.get(role_url).status_code == 200
+    assert client.get(list_url).status_code == 200
+
+
+@pytest.mark.parametrize("count", [1, 30])
+def test_role_pages_query_budget_is_fixed(client, organization, django_assert_num_queries, count):
+    role = RoleFactory(organization=organization)
+    for _ in range(count):
+        RequirementFactory(role=role, ability=AbilityFactory(organization=organization))
+        RoleFactory(organization=organization)
+    # 1 organization, 2 roles with requirement counts
+    with django_assert_num_queries(2):
+        client.get(reverse("roles", args=[organization.slug]))
+    # 1 organization, 2 role, 3 requirements with abilities
+    with django_assert_num_queries(3):
+        response = client.get(reverse("role", args=[organization.slug, role.slug]))
+    assert len(response.context["requirements"]) == count
