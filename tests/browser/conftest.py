@@ -8,10 +8,6 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-# Playwright's sync API runs an event loop in this thread; Django's ORM calls in the test body
-# are still synchronous, so its async-safety guard does not apply here.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 CHROMIUM = os.environ.get("GRUUV_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--headless",
@@ -22,6 +18,12 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+# Playwright's sync API runs an event loop in the test thread, while the ORM calls around a
+# browser test (data set-up, the database flush after it) stay synchronous: Django's async-safety
+# guard does not apply to them. Set at import because pytest-django's fixtures flush outside any
+# fixture of ours.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
 OUTPUT = Path(__file__).resolve().parents[2] / "test-output"
 
 
@@ -31,7 +33,8 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.browser)
 
 
-@pytest.fixture(scope="session")
+# Per module: Playwright's event loop must be gone before the rest of the suite uses the ORM.
+@pytest.fixture(scope="module")
 def chromium():
     if not Path(CHROMIUM).exists():
         reason = f"Chromium not found at {CHROMIUM} (apt-get install chromium)"
