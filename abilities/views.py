@@ -1,13 +1,17 @@
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.vary import vary_on_headers
 
+from observations.forms import ObservationForm
 from observations.models import Observation
 from organizations.access import organization_for_reader
 
 OBSERVATIONS_SHOWN = 20
+# Sections of the ability page that refresh themselves after an observation is recorded.
+ABILITY_PARTIALS = {"health", "observations"}
 
 
 @vary_on_headers("HX-Request")
@@ -34,6 +38,7 @@ def organization_page(request: HttpRequest, org: str) -> TemplateResponse:
     return TemplateResponse(request, template_name, context)
 
 
+@vary_on_headers("HX-Request")
 def ability_page(request: HttpRequest, org: str, ability: str) -> TemplateResponse:
     organization, membership = organization_for_reader(request, org)
     ability = get_object_or_404(organization.abilities.with_health(), slug=ability)
@@ -42,6 +47,9 @@ def ability_page(request: HttpRequest, org: str, ability: str) -> TemplateRespon
         .filter(ability=ability)
         .select_related("observer__user", "subject__user")
     )
+    template_name = "abilities/ability.html"
+    if request.htmx and request.htmx.target in ABILITY_PARTIALS:
+        template_name += f"#{request.htmx.target}"
     context = {
         "organization": organization,
         "membership": membership,
@@ -56,4 +64,10 @@ def ability_page(request: HttpRequest, org: str, ability: str) -> TemplateRespon
             ability.conversations.select_related("started_by__user") if membership else None
         ),
     }
-    return TemplateResponse(request, "abilities/ability.html", context)
+    if membership and membership.is_manager:
+        context |= {
+            "form": ObservationForm(organization, initial={"ability": ability}),
+            "action": reverse("observation_new", args=[organization.slug]),
+            "next": request.path,
+        }
+    return TemplateResponse(request, template_name, context)

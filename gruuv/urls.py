@@ -3,6 +3,7 @@ from django.urls import include, path
 
 from abilities import views as abilities
 from gruuv import views
+from observations import views as observations
 from organizations import views as organizations
 
 admin.site.site_header = "Gruuv administration"
@@ -14,12 +15,38 @@ organization_patterns = [
     path("abilities/<slug:ability>/", abilities.ability_page, name="ability"),
     path("roles/", organizations.role_list, name="roles"),
     path("roles/<slug:role>/", organizations.role_page, name="role"),
+    path("people/", organizations.people, name="people"),
+    path("people/<str:username>/", organizations.person_page, name="person"),
+    path(
+        "people/<str:username>/achievements/",
+        organizations.award_milestone,
+        name="award_milestone",
+    ),
+    path(
+        "people/<str:username>/achievements/<int:pk>/revoke/",
+        organizations.revoke_milestone,
+        name="revoke_milestone",
+    ),
+    path("observations/new/", observations.observation_new, name="observation_new"),
+    path(
+        "observations/milestones/",
+        observations.observation_milestones,
+        name="observation_milestones",
+    ),
+    path("observations/<int:pk>/edit/", observations.observation_edit, name="observation_edit"),
+    path(
+        "observations/<int:pk>/delete/",
+        observations.observation_delete,
+        name="observation_delete",
+    ),
 ]
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("signup/", organizations.signup, name="signup"),
+    path("signup/address/", organizations.signup_address, name="signup_address"),
     # Organization slugs never shadow the paths above: those words are reserved.
     path("<slug:org>/", include(organization_patterns)),
 ]

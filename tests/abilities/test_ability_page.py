@@ -272,8 +272,9 @@ def test_member_query_budget_is_fixed(
     fill(ability, observations)
     client.force_login(MembershipFactory(organization=ability.organization).user)
     # 1 session, 2 user, 3 organization, 4 membership, 5 ability with health counts,
-    # 6 milestones, 7 examples, 8 requirements, 9 readable observations, 10 conversations
-    with django_assert_num_queries(10):
+    # 6 readable observations, 7 the header's organization switcher, 8 milestones,
+    # 9 examples, 10 requirements, 11 conversations
+    with django_assert_num_queries(11):
         assert client.get(url(ability)).status_code == 200
 
 

@@ -120,7 +120,10 @@ def test_query_budget_does_not_grow_with_abilities(
     with django_assert_num_queries(2):
         response = client.get(url(organization))
     assert len(response.context["rows"]) == count
-    # member: + session, user and membership
+    # member: + session, user and membership (the partial has no header)
     client.force_login(MembershipFactory(organization=organization).user)
     with django_assert_num_queries(5):
         client.get(url(organization, q="ability"), **HTMX)
+    # the whole page adds the header's organization switcher
+    with django_assert_num_queries(6):
+        client.get(url(organization))

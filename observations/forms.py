@@ -1,0 +1,82 @@
+from django import forms
+from django.urls import reverse
+from django.utils import timezone
+
+from abilities.models import Ability
+from milestones.models import LEVELS
+from observations.models import Observation
+from organizations.models import Membership, Organization
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, membership: Membership) -> str:
+        user = membership.user
+        full_name = user.get_full_name()
+        return f"{full_name} ({user.username})" if full_name else user.username
+
+
+class ObservationForm(forms.ModelForm):
+    subject = PersonChoiceField(queryset=Membership.objects.none(), label="Person")
+    ability = forms.ModelChoiceField(queryset=Ability.objects.none(), label="Ability")
+    level = forms.TypedChoiceField(
+        label="Milestone",
+        choices=[("", "No particular milestone"), *LEVELS],
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
+    observed_on = forms.DateField(
+        label="Observed on", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    privacy = forms.ChoiceField(
+        label="Who may read it",
+        choices=Observation.Privacy.choices,
+        initial=Observation.Privacy.OBSERVED_AND_MANAGERS,
+    )
+
+    class Meta:
+        model = Observation
+        fields = ["subject", "ability", "level", "story", "observed_on", "privacy"]
+        labels = {"story": "What happened"}
+        widgets = {"story": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, organization: Organization, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        self.instance.organization = organization
+        self.fields["subject"].queryset = organization.memberships.select_related("user").order_by(
+            "user__first_name", "user__username"
+        )
+        self.fields["ability"].queryset = organization.abilities.order_by("name")
+        # The milestone options follow the chosen ability.
+        self.fields["ability"].widget.attrs.update(
+            {
+                "hx-get": reverse("observation_milestones", args=[organization.slug]),
+                "hx-trigger": "change",
+                "hx-target": "#id_level",
+                "hx-swap": "innerHTML",
+            }
+        )
+        self.fields["story"].max_length = 10_000
+        self.fields["story"].widget.attrs["maxlength"] = 10_000
+        if not self.instance.pk:
+            self.fields["observed_on"].initial = timezone.localdate
+
+    def clean_story(self) -> str:
+        story = self.cleaned_data["story"].strip()
+        if not story:
+            raise forms.ValidationError("Tell what happened.")
+        return story
+
+    def clean_observed_on(self):
+        observed_on = self.cleaned_data["observed_on"]
+        if observed_on > timezone.localdate():
+            raise forms.ValidationError("An observation cannot be dated in the future.")
+        return observed_on
+
+    def clean(self):
+        cleaned = super().clean()
+        ability, level = cleaned.get("ability"), cleaned.get("level")
+        if ability and level and not ability.milestones.filter(level=level).exists():
+            self.add_error("level", f"{ability.name} has no milestone {level}.")
+        return cleaned
