@@ -28,6 +28,9 @@ class ObservationForm(forms.ModelForm):
     observed_on = forms.DateField(
         label="Observed on", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
+    story = forms.CharField(
+        label="What happened", max_length=10_000, widget=forms.Textarea(attrs={"rows": 4})
+    )
     privacy = forms.ChoiceField(
         label="Who may read it",
         choices=Observation.Privacy.choices,
@@ -37,8 +40,6 @@ class ObservationForm(forms.ModelForm):
     class Meta:
         model = Observation
         fields = ["subject", "ability", "level", "story", "observed_on", "privacy"]
-        labels = {"story": "What happened"}
-        widgets = {"story": forms.Textarea(attrs={"rows": 4})}
 
     def __init__(self, organization: Organization, *args, **kwargs):
         kwargs.setdefault("label_suffix", "")
@@ -57,8 +58,6 @@ class ObservationForm(forms.ModelForm):
                 "hx-swap": "innerHTML",
             }
         )
-        self.fields["story"].max_length = 10_000
-        self.fields["story"].widget.attrs["maxlength"] = 10_000
         if not self.instance.pk:
             self.fields["observed_on"].initial = timezone.localdate
 

@@ -21,7 +21,7 @@ from milestones.progress import (
 from observations.models import Observation
 from organizations.access import organization_for_member, organization_for_reader
 from organizations.forms import SignupForm, derived_slug
-from organizations.models import Membership, Organization
+from organizations.models import Membership, Organization, Role
 
 OBSERVATIONS_SHOWN = 50
 
@@ -105,8 +105,14 @@ def people(request: HttpRequest, org: str) -> TemplateResponse:
 
 
 def _person(organization: Organization, username: str) -> Membership:
+    roles = Role.objects.prefetch_related(
+        Prefetch("requirements", queryset=Requirement.objects.select_related("ability"))
+    )
     return get_object_or_404(
-        organization.memberships.select_related("user"), user__username=username
+        organization.memberships.select_related("user").prefetch_related(
+            Prefetch("roles", queryset=roles)
+        ),
+        user__username=username,
     )
 
 
@@ -133,9 +139,6 @@ def _person_context(request, organization, membership, person, award_form=None) 
     )
     highest = highest_milestones(achievements)[person.pk]
     chart = milestone_chart(organization.abilities.only("name", "slug"), highest)
-    roles = person.roles.prefetch_related(
-        Prefetch("requirements", queryset=Requirement.objects.select_related("ability"))
-    )
     may_award = membership.is_manager and membership != person
     if may_award and award_form is None:
         award_form = AwardForm(organization, person)
@@ -148,7 +151,8 @@ def _person_context(request, organization, membership, person, award_form=None) 
         "chart": chart,
         "chart_height": chart_height(chart),
         "readiness": [
-            (role, check_requirements(role.requirements.all(), highest)) for role in roles
+            (role, check_requirements(role.requirements.all(), highest))
+            for role in person.roles.all()
         ],
         "observations": Observation.objects.visible_to(request.user)
         .filter(subject=person)

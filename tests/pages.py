@@ -6,7 +6,7 @@ from tests.reference.seed import normalize
 
 BLOCKS = {
     "p", "li", "h1", "h2", "h3", "h4", "td", "th", "tr", "div", "section", "article", "ul",
-    "ol", "table", "nav", "header", "footer", "main", "form", "label", "br", "title",
+    "ol", "table", "nav", "header", "footer", "main", "form", "label", "br", "title", "text",
 }  # fmt: skip
 SKIPPED = {"script", "style", "head"}
 

@@ -73,3 +73,11 @@ def demo_server(live_server, transactional_db, settings):
 def output_dir() -> Path:
     OUTPUT.mkdir(exist_ok=True)
     return OUTPUT
+
+
+def sign_in(page, server: str, username: str, password: str = "gruuv-demo") -> None:
+    page.goto(f"{server}/accounts/login/")
+    page.get_by_label("Username or email").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"{server}/")

@@ -1,0 +1,83 @@
+from playwright.sync_api import expect
+
+from tests.browser.conftest import sign_in
+
+
+def test_manager_records_a_public_observation_without_a_reload(page, demo_server, output_dir):
+    sign_in(page, demo_server, "medium-manager")
+    page.goto(f"{demo_server}/medium/abilities/servers/")
+    expect(page.get_by_text("⚠️ Has been referenced in no observations")).to_be_visible()
+    page.evaluate("window.notReloaded = true")
+
+    page.get_by_text("Record an observation").click()
+    page.get_by_label("Person").select_option(label="medium-member")
+    page.get_by_label("Milestone", exact=True).select_option("2")
+    page.get_by_label("What happened").fill("Split the feed service and wrote its playbook.")
+    page.get_by_label("Who may read it").select_option(label="Public")
+    page.get_by_role("button", name="Record observation").click()
+
+    expect(page.get_by_text("✅ Has been referenced in 1 observation")).to_be_visible()
+    observations = page.locator("#observations")
+    expect(observations).to_contain_text("Split the feed service and wrote its playbook.")
+    expect(observations).to_contain_text("medium-manager observed medium-member")
+    expect(page.get_by_role("status")).to_contain_text("Saved your observation")
+    assert page.evaluate("window.notReloaded") is True
+    page.screenshot(path=output_dir / "servers-after-recording.png", full_page=True)
+
+    # Anyone at all now reads it on the ability page.
+    page.context.clear_cookies()
+    page.goto(f"{demo_server}/medium/abilities/servers/")
+    expect(page.locator("#observations")).to_contain_text("Split the feed service")
+
+
+def test_the_subject_reads_it_on_their_page(chromium, page, demo_server):
+    sign_in(page, demo_server, "medium-manager")
+    page.goto(f"{demo_server}/medium/observations/new/?subject=medium-member&ability=servers")
+    page.get_by_label("What happened").fill("Calm lead through the outage.")
+    page.get_by_label("Who may read it").select_option(label="The person observed and managers")
+    page.get_by_role("button", name="Record observation").click()
+    expect(page.get_by_role("status")).to_contain_text("Saved your observation of medium-member")
+
+    page.context.clear_cookies()
+    sign_in(page, demo_server, "medium-member")
+    page.goto(f"{demo_server}/medium/people/medium-member/")
+    expect(page.get_by_text("Calm lead through the outage.")).to_be_visible()
+
+
+def test_the_milestone_options_follow_the_ability(page, demo_server):
+    from abilities.models import Ability
+    from organizations.models import Organization
+    from tests.factories import MilestoneFactory
+
+    short = Ability.objects.create(
+        organization=Organization.objects.get(slug="medium"), name="Mobile", slug="mobile",
+        summary="Apps",
+    )  # fmt: skip
+    MilestoneFactory(ability=short, level=1)
+    sign_in(page, demo_server, "medium-manager")
+    page.goto(f"{demo_server}/medium/observations/new/")
+    milestone = page.get_by_label("Milestone", exact=True)
+    page.get_by_label("Ability").select_option(label="Mobile")
+    expect(milestone.locator("option")).to_have_count(2)
+    page.get_by_label("Ability").select_option(label="Servers")
+    expect(milestone.locator("option")).to_have_count(6)
+
+
+def test_a_member_sees_no_recording_form(page, demo_server):
+    sign_in(page, demo_server, "medium-member")
+    page.goto(f"{demo_server}/medium/abilities/servers/")
+    expect(page.get_by_role("heading", name="Conversations about Servers")).to_be_visible()
+    expect(page.get_by_text("Record an observation")).to_have_count(0)
+    assert page.request.get(f"{demo_server}/medium/observations/new/").status == 403
+
+
+def test_a_manager_awards_a_milestone_and_the_journey_follows(page, demo_server):
+    sign_in(page, demo_server, "medium-manager")
+    page.goto(f"{demo_server}/medium/people/medium-member/")
+    expect(page.locator(".journey__miles")).to_have_text("0 miles")
+    page.evaluate("window.notReloaded = true")
+    page.get_by_label("Milestone", exact=True).select_option(label="Servers — milestone 3")
+    page.get_by_role("button", name="Award").click()
+    expect(page.locator(".journey__miles")).to_have_text("6 miles")
+    expect(page.get_by_text("✅ Met: Servers milestone 1+")).to_be_visible()
+    assert page.evaluate("window.notReloaded") is True

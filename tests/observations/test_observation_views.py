@@ -1,0 +1,309 @@
+import datetime
+import json
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from observations.models import Observation
+from organizations.models import Membership
+from tests.factories import (
+    AbilityFactory,
+    MembershipFactory,
+    MilestoneFactory,
+    ObservationFactory,
+    ability_with_ladder,
+)
+
+pytestmark = pytest.mark.django_db
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+@pytest.fixture
+def ability(organization):
+    return ability_with_ladder(organization=organization, name="Servers", slug="servers")
+
+
+@pytest.fixture
+def manager(organization):
+    return MembershipFactory(organization=organization, level=Membership.Level.MANAGER)
+
+
+@pytest.fixture
+def subject(organization):
+    return MembershipFactory(organization=organization)
+
+
+def new_url(organization) -> str:
+    return reverse("observation_new", args=[organization.slug])
+
+
+def valid(subject, ability, /, **changes) -> dict:
+    return {
+        "subject": subject.pk,
+        "ability": ability.pk,
+        "level": 2,
+        "story": "Ran the incident review calmly.",
+        "observed_on": timezone.localdate().isoformat(),
+        "privacy": Observation.Privacy.OBSERVED_AND_MANAGERS,
+    } | changes
+
+
+def test_manager_gets_the_form_prefilled(client, manager, subject, ability, organization):
+    client.force_login(manager.user)
+    response = client.get(
+        new_url(organization), {"subject": subject.user.username, "ability": "servers"}
+    )
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert form["subject"].value() == subject.pk
+    assert form["ability"].value() == ability.pk
+    assert form["observed_on"].value() == timezone.localdate()
+    assert form["privacy"].value() == "observed_and_managers"
+
+
+def test_form_offers_only_this_organizations_people_and_abilities(
+    client, manager, ability, organization, other_organization
+):
+    MembershipFactory(organization=other_organization)
+    AbilityFactory(organization=other_organization)
+    client.force_login(manager.user)
+    form = client.get(new_url(organization)).context["form"]
+    assert {m.organization_id for m in form.fields["subject"].queryset} == {organization.pk}
+    assert {a.organization_id for a in form.fields["ability"].queryset} == {organization.pk}
+
+
+def test_recording_saves_with_the_manager_as_observer(client, manager, subject, ability):
+    client.force_login(manager.user)
+    response = client.post(new_url(ability.organization), valid(subject, ability))
+    observation = Observation.objects.get()
+    assert observation.observer == manager
+    assert observation.subject == subject
+    assert observation.level == 2
+    assert response.status_code == 302
+    assert response["Location"] == reverse(
+        "person", args=[ability.organization.slug, subject.user.username]
+    )
+
+
+def test_recording_from_the_ability_page_returns_there(client, manager, subject, ability):
+    client.force_login(manager.user)
+    page = f"/{ability.organization.slug}/abilities/servers/"
+    response = client.post(new_url(ability.organization), valid(subject, ability, next=page))
+    assert response["Location"] == page
+    evil = client.post(
+        new_url(ability.organization), valid(subject, ability, next="https://evil.example/")
+    )
+    assert evil["Location"].startswith("/")
+
+
+def test_htmx_recording_answers_a_fresh_form_and_a_refresh_event(client, manager, subject, ability):
+    client.force_login(manager.user)
+    response = client.post(new_url(ability.organization), valid(subject, ability), **HTMX)
+    assert response.status_code == 200
+    assert json.loads(response["HX-Trigger"]) == {"observationsChanged": {}}
+    body = response.content.decode()
+    assert body.lstrip().startswith('<div id="record-observation"')
+    assert "Saved your observation" in body
+    assert Observation.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"observed_on": (timezone.localdate() + datetime.timedelta(days=1)).isoformat()},
+         "observed_on"),
+        ({"observed_on": "not a date"}, "observed_on"),
+        ({"level": 6}, "level"),
+        ({"level": 0}, "level"),
+        ({"story": ""}, "story"),
+        ({"story": "   "}, "story"),
+        ({"story": "x" * 10_001}, "story"),
+        ({"privacy": "friends_only"}, "privacy"),
+        ({"subject": ""}, "subject"),
+    ],
+)  # fmt: skip
+def test_invalid_input_shows_errors_beside_fields_and_saves_nothing(
+    client, manager, subject, ability, changes, field
+):
+    client.force_login(manager.user)
+    response = client.post(new_url(ability.organization), valid(subject, ability, **changes))
+    assert response.status_code == 200
+    assert field in response.context["form"].errors
+    assert 'class="field__errors"' in response.content.decode()
+    htmx = client.post(new_url(ability.organization), valid(subject, ability, **changes), **HTMX)
+    assert htmx.status_code == 422
+    assert not Observation.objects.exists()
+
+
+def test_person_and_ability_of_another_organization_are_refused(
+    client, manager, subject, ability, other_organization
+):
+    client.force_login(manager.user)
+    stranger = MembershipFactory(organization=other_organization)
+    foreign = ability_with_ladder(organization=other_organization)
+    response = client.post(new_url(ability.organization), valid(stranger, foreign), **HTMX)
+    assert response.status_code == 422
+    assert set(response.context["form"].errors) >= {"subject", "ability"}
+    assert not Observation.objects.exists()
+
+
+def test_a_milestone_the_ability_lacks_is_refused(client, manager, subject, organization):
+    short = AbilityFactory(organization=organization)
+    MilestoneFactory(ability=short, level=1)
+    client.force_login(manager.user)
+    response = client.post(new_url(organization), valid(subject, short, level=3))
+    assert "has no milestone 3" in str(response.context["form"].errors["level"])
+
+
+def test_milestone_options_follow_the_ability(client, manager, organization, other_organization):
+    short = AbilityFactory(organization=organization)
+    for level in (1, 2):
+        MilestoneFactory(ability=short, level=level)
+    client.force_login(manager.user)
+    url = reverse("observation_milestones", args=[organization.slug])
+    body = client.get(url, {"ability": short.pk}, **HTMX).content.decode()
+    assert body.count("<option") == 3
+    assert 'value="2"' in body
+    assert 'value="3"' not in body
+    foreign = ability_with_ladder(organization=other_organization)
+    assert client.get(url, {"ability": foreign.pk}, **HTMX).content.decode().count("<option") == 1
+
+
+@pytest.mark.parametrize("who", ["member", "outsider", "anonymous"])
+def test_only_managers_and_admins_record(
+    client, organization, other_organization, subject, ability, who
+):
+    if who == "member":
+        client.force_login(subject.user)
+    elif who == "outsider":
+        client.force_login(MembershipFactory(organization=other_organization, level="admin").user)
+    expected = {"member": 403, "outsider": 404, "anonymous": 302}[who]
+    assert client.get(new_url(organization)).status_code == expected
+    response = client.post(new_url(organization), valid(subject, ability), **HTMX)
+    assert response.status_code == expected
+    milestones_url = reverse("observation_milestones", args=[organization.slug])
+    assert client.get(milestones_url, **HTMX).status_code == expected
+    assert not Observation.objects.exists()
+
+
+def test_admins_record_too(client, organization, subject, ability):
+    client.force_login(MembershipFactory(organization=organization, level="admin").user)
+    client.post(new_url(organization), valid(subject, ability))
+    assert Observation.objects.count() == 1
+
+
+def test_members_see_no_recording_form_on_the_ability_page(client, subject, manager, ability):
+    url = reverse("ability", args=[ability.organization.slug, ability.slug])
+    client.force_login(subject.user)
+    assert "Record an observation" not in client.get(url).content.decode()
+    client.force_login(manager.user)
+    assert "Record an observation" in client.get(url).content.decode()
+
+
+def test_csrf_is_enforced_on_htmx_posts(manager, subject, ability):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(manager.user)
+    url = new_url(ability.organization)
+    assert client.post(url, valid(subject, ability), **HTMX).status_code == 403
+    assert not Observation.objects.exists()
+    # htmx sends the token from <body hx-headers>, as the page renders it.
+    client.get(url)
+    token = client.cookies["csrftoken"].value
+    response = client.post(url, valid(subject, ability), HTTP_X_CSRFTOKEN=token, **HTMX)
+    assert response.status_code == 200
+    assert Observation.objects.count() == 1
+
+
+@pytest.fixture
+def observation(manager, subject, ability):
+    return ObservationFactory(
+        organization=ability.organization,
+        ability=ability,
+        observer=manager,
+        subject=subject,
+        story="Original story",
+        privacy=Observation.Privacy.PUBLIC_TO_COMPANY,
+    )
+
+
+def edit_url(observation) -> str:
+    return reverse("observation_edit", args=[observation.organization.slug, observation.pk])
+
+
+def delete_url(observation) -> str:
+    return reverse("observation_delete", args=[observation.organization.slug, observation.pk])
+
+
+def test_observer_edits_their_observation(client, observation, manager, subject, ability):
+    client.force_login(manager.user)
+    assert client.get(edit_url(observation)).status_code == 200
+    response = client.post(edit_url(observation), valid(subject, ability, story="Better story"))
+    assert response.status_code == 302
+    observation.refresh_from_db()
+    assert observation.story == "Better story"
+    assert observation.observer == manager
+
+
+def test_editing_validates_like_recording(client, observation, manager, subject, ability):
+    client.force_login(manager.user)
+    response = client.post(edit_url(observation), valid(subject, ability, story=""), **HTMX)
+    assert response.status_code == 422
+    observation.refresh_from_db()
+    assert observation.story == "Original story"
+
+
+def test_observer_deletes_after_confirming(client, observation, manager):
+    client.force_login(manager.user)
+    confirm = client.get(delete_url(observation))
+    assert confirm.status_code == 200
+    assert "Delete this observation?" in confirm.content.decode()
+    assert Observation.objects.exists()
+    response = client.post(delete_url(observation))
+    assert response.status_code == 302
+    assert not Observation.objects.exists()
+
+
+def test_htmx_delete_removes_the_card_and_refreshes_the_page(client, observation, manager):
+    client.force_login(manager.user)
+    response = client.post(delete_url(observation), **HTMX)
+    assert response.status_code == 200
+    assert response.content == b""
+    assert json.loads(response["HX-Trigger"]) == {"observationsChanged": {}}
+
+
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [("reader", 403), ("admin", 403), ("outsider", 404), ("anonymous", 302)],
+)
+def test_only_the_observer_changes_or_deletes(
+    client, observation, organization, other_organization, subject, who, status
+):
+    users = {
+        "reader": subject.user,  # may read it (everyone at the organization), may not change it
+        "admin": MembershipFactory(organization=organization, level="admin").user,
+        "outsider": MembershipFactory(organization=other_organization, level="admin").user,
+    }
+    if who in users:
+        client.force_login(users[who])
+    assert client.get(edit_url(observation)).status_code == status
+    assert client.post(edit_url(observation), {"story": "Hijacked"}).status_code == status
+    assert client.post(delete_url(observation), **HTMX).status_code == status
+    observation.refresh_from_db()
+    assert observation.story == "Original story"
+
+
+def test_an_observation_the_viewer_may_not_read_is_404(client, observation, organization):
+    observation.privacy = Observation.Privacy.OBSERVER_ONLY
+    observation.save()
+    client.force_login(MembershipFactory(organization=organization, level="admin").user)
+    assert client.get(edit_url(observation)).status_code == 404
+    assert client.post(delete_url(observation)).status_code == 404
+    assert Observation.objects.exists()
+
+
+def test_unknown_observation_is_404(client, manager, organization):
+    client.force_login(manager.user)
+    assert client.get(reverse("observation_edit", args=[organization.slug, 999])).status_code == 404

@@ -1,0 +1,124 @@
+import pytest
+from django.urls import reverse
+
+from organizations.models import Membership, Organization, User
+from tests.factories import OrganizationFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+VALID = {
+    "name": "Ada Lovelace",
+    "email": "Ada@Example.com",
+    "password": "analytical-engine-1843",
+    "organization_name": "Difference Works",
+    "slug": "",
+}
+
+
+def signup(client, **changes):
+    return client.post(reverse("signup"), VALID | changes)
+
+
+def test_signup_page_renders(client):
+    response = client.get(reverse("signup"))
+    assert response.status_code == 200
+    assert 'name="organization_name"' in response.content.decode()
+
+
+def test_signup_creates_account_organization_and_admin_membership(client):
+    response = signup(client)
+    assert response.status_code == 302
+    assert response["Location"] == "/difference-works/"
+    user = User.objects.get(email="ada@example.com")
+    assert user.username == "ada"
+    assert (user.first_name, user.last_name) == ("Ada", "Lovelace")
+    assert user.is_staff and not user.is_superuser
+    membership = Membership.objects.get(user=user)
+    assert membership.level == Membership.Level.ADMIN
+    assert membership.organization.name == "Difference Works"
+    # Signed in already, and told how to sign in next time.
+    page = client.get(response["Location"]).content.decode()
+    assert "Welcome to Gruuv!" in page
+    assert "ada" in page
+
+
+def test_the_derived_address_can_be_edited(client):
+    signup(client, slug="engines")
+    assert Organization.objects.filter(slug="engines", name="Difference Works").exists()
+
+
+def test_usernames_stay_unique(client):
+    UserFactory(username="ada", email="someone-else@example.com")
+    signup(client)
+    assert User.objects.get(email="ada@example.com").username == "ada-2"
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        ({"slug": "admin"}, "slug", "“admin” is reserved"),
+        ({"organization_name": "Signup"}, "slug", "“signup” is reserved"),
+        ({"slug": "taken"}, "slug", "“taken” is taken"),
+        ({"slug": "not a slug!"}, "slug", "letters, numbers, underscores or hyphens"),
+        ({"email": "not-an-email"}, "email", "Enter a valid email address."),
+        ({"email": "existing@example.com"}, "email", "An account already uses this email"),
+        ({"password": "short"}, "password", "too short"),
+        ({"organization_name": ""}, "organization_name", "This field is required."),
+        ({"organization_name": "!!!"}, "slug", "letters, digits and hyphens"),
+    ],
+)
+def test_bad_input_is_refused_beside_the_field_and_saves_nothing(client, changes, field, message):
+    OrganizationFactory(slug="taken")
+    UserFactory(username="existing", email="existing@example.com")
+    before = (User.objects.count(), Organization.objects.count(), Membership.objects.count())
+    response = signup(client, **changes)
+    assert response.status_code == 200
+    assert message in str(response.context["form"].errors[field])
+    assert (User.objects.count(), Organization.objects.count(), Membership.objects.count()) == (
+        before
+    )
+
+
+def test_invalid_htmx_signup_answers_422(client):
+    response = client.post(reverse("signup"), VALID | {"slug": "admin"}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 422
+
+
+def test_address_status_follows_the_typed_name(client):
+    OrganizationFactory(slug="taken-co")
+    response = client.get(reverse("signup_address"), {"organization_name": "Acme Rockets"})
+    assert "/acme-rockets/" in response.content.decode()
+    response = client.get(reverse("signup_address"), {"organization_name": "Taken Co"})
+    assert "/taken-co/ is taken." in response.content.decode()
+    response = client.get(reverse("signup_address"), {"organization_name": "X", "slug": "mine"})
+    assert "Your framework will live at /mine/." in response.content.decode()
+
+
+def test_sign_in_with_email_or_username(client):
+    UserFactory(username="grace", email="grace@example.com")
+    for login in ("grace", "GRACE@example.com"):
+        response = client.post(
+            reverse("login"), {"username": login, "password": "correct horse battery"}
+        )
+        assert response.status_code == 302, login
+        client.logout()
+    response = client.post(reverse("login"), {"username": "grace", "password": "wrong"})
+    assert "do not match" in response.content.decode()
+
+
+def test_sign_out_is_a_post(client):
+    client.force_login(UserFactory())
+    assert client.post(reverse("logout")).status_code == 302
+    assert "_auth_user_id" not in client.session
+
+
+def test_a_person_in_two_organizations_can_switch_between_them(client):
+    from tests.factories import MembershipFactory
+
+    user = UserFactory()
+    first = MembershipFactory(user=user, organization__name="Alpha", organization__slug="alpha")
+    MembershipFactory(user=user, organization__name="Beta", organization__slug="beta")
+    client.force_login(user)
+    page = client.get(reverse("organization", args=[first.organization.slug])).content.decode()
+    assert "Switch organization" in page
+    assert 'href="/beta/"' in page
