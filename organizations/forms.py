@@ -21,8 +21,6 @@ def unique_username(email: str) -> str:
 
 
 class SignupForm(forms.Form):
-    label_suffix = ""
-
     name = forms.CharField(label="Your name", max_length=150)
     email = forms.EmailField(label="Email")
     password = forms.CharField(
@@ -35,6 +33,10 @@ class SignupForm(forms.Form):
         required=False,
         help_text="Your framework will live at /<address>/; blank derives it from the name.",
     )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
 
     def clean_email(self) -> str:
         email = self.cleaned_data["email"].strip().lower()
