@@ -5,13 +5,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.vary import vary_on_headers
 
-from observations.forms import ObservationForm
+from observations.forms import ConversationForm, ObservationForm
 from observations.models import Observation
 from organizations.access import organization_for_reader
 
 OBSERVATIONS_SHOWN = 20
 # Sections of the ability page that refresh themselves after an observation is recorded.
-ABILITY_PARTIALS = {"health", "observations"}
+ABILITY_PARTIALS = {"health", "observations", "conversations"}
 
 
 @vary_on_headers("HX-Request")
@@ -60,10 +60,14 @@ def ability_page(request: HttpRequest, org: str, ability: str) -> TemplateRespon
         # One more than shown tells whether older ones exist, without a COUNT query.
         "observations": list(observations[: OBSERVATIONS_SHOWN + 1]),
         "observations_shown": OBSERVATIONS_SHOWN,
-        "conversations": (
-            ability.conversations.select_related("started_by__user") if membership else None
-        ),
     }
+    if membership:  # conversations are for members only
+        context |= {
+            "conversations": ability.conversations.with_activity().select_related(
+                "started_by__user"
+            ),
+            "conversation_form": ConversationForm(),
+        }
     if membership and membership.is_manager:
         context |= {
             "form": ObservationForm(organization, initial={"ability": ability}),

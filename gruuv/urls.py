@@ -3,6 +3,7 @@ from django.urls import include, path
 
 from abilities import views as abilities
 from gruuv import views
+from observations import conversations
 from observations import views as observations
 from organizations import views as organizations
 
@@ -13,6 +14,27 @@ admin.site.index_title = "Your growth frameworks"
 organization_patterns = [
     path("", abilities.organization_page, name="organization"),
     path("abilities/<slug:ability>/", abilities.ability_page, name="ability"),
+    path(
+        "abilities/<slug:ability>/conversations/new/",
+        conversations.conversation_start,
+        name="conversation_start",
+    ),
+    path("conversations/<int:pk>/", conversations.conversation_page, name="conversation"),
+    path(
+        "conversations/<int:pk>/reply/",
+        conversations.conversation_reply,
+        name="conversation_reply",
+    ),
+    path(
+        "conversations/<int:pk>/messages/<int:message_pk>/edit/",
+        conversations.message_edit,
+        name="message_edit",
+    ),
+    path(
+        "conversations/<int:pk>/messages/<int:message_pk>/delete/",
+        conversations.message_delete,
+        name="message_delete",
+    ),
     path("roles/", organizations.role_list, name="roles"),
     path("roles/<slug:role>/", organizations.role_page, name="role"),
     path("people/", organizations.people, name="people"),

@@ -79,3 +79,36 @@ class ObservationForm(forms.ModelForm):
         if ability and level and not ability.milestones.filter(level=level).exists():
             self.add_error("level", f"{ability.name} has no milestone {level}.")
         return cleaned
+
+
+MESSAGE_MAX_LENGTH = 10_000
+
+
+def _message_field(label: str) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        max_length=MESSAGE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={
+            "required": "Write a message first.",
+            "max_length": "Keep a message under %(limit_value)d characters "
+            "(it has %(show_value)d).",
+        },
+    )
+
+
+class ConversationForm(forms.Form):
+    topic = forms.CharField(label="Topic", max_length=200)
+    body = _message_field("First message")
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
+class MessageForm(forms.Form):
+    body = _message_field("Message")
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)

@@ -1,6 +1,7 @@
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from abilities.models import Ability
@@ -107,6 +108,25 @@ class Observation(models.Model):
             raise ValidationError(errors)
 
 
+class ConversationQuerySet(models.QuerySet):
+    def with_activity(self) -> "ConversationQuerySet":
+        """Message counts and the latest message, newest activity first, in one query."""
+        messages = Comment.objects.filter(conversation=OuterRef("pk"))
+        latest = messages.order_by("-created_at", "-pk")
+        return self.annotate(
+            message_count=Coalesce(
+                Subquery(
+                    messages.order_by().values("conversation").annotate(n=Count("pk")).values("n"),
+                    output_field=models.IntegerField(),
+                ),
+                0,
+            ),
+            latest_at=Subquery(latest.values("created_at")[:1]),
+            latest_author=Subquery(latest.values("author__user__username")[:1]),
+            last_activity=Coalesce(Subquery(latest.values("created_at")[:1]), "created_at"),
+        ).order_by("-last_activity", "-pk")
+
+
 class Conversation(models.Model):
     ability = models.ForeignKey(Ability, on_delete=models.CASCADE, related_name="conversations")
     started_by = models.ForeignKey(
@@ -114,6 +134,8 @@ class Conversation(models.Model):
     )
     topic = models.CharField(max_length=200)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ConversationQuerySet.as_manager()
 
     organization_lookup = "ability__organization"
 
@@ -134,27 +156,43 @@ class Conversation(models.Model):
         ):
             raise ValidationError({"started_by": "Choose a member of this organization."})
 
+    @property
+    def reply_count(self) -> int:
+        """Messages after the first, from `with_activity()`."""
+        return max(self.message_count - 1, 0)
+
 
 class Comment(models.Model):
+    """A message in a conversation: plain text; deleting one leaves a marker in the thread."""
+
     conversation = models.ForeignKey(
         Conversation, on_delete=models.CASCADE, related_name="comments"
     )
     author = models.ForeignKey(
         Membership, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    body = models.TextField()
+    body = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    edited_at = models.DateTimeField(null=True, blank=True)
+    deleted_at = models.DateTimeField(null=True, blank=True)
 
     organization_lookup = "conversation__ability__organization"
 
     class Meta:
         ordering = ["created_at", "pk"]
         constraints = [
-            models.CheckConstraint(condition=~Q(body=""), name="comment_body_not_empty"),
+            models.CheckConstraint(
+                condition=Q(deleted_at__isnull=False) | ~Q(body=""),
+                name="comment_body_not_empty",
+            ),
+            models.CheckConstraint(
+                condition=Q(deleted_at__isnull=True) | Q(body=""),
+                name="comment_deleted_keeps_no_text",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"Comment by {self.author} on {self.conversation}"
+        return f"Message by {self.author} on {self.conversation}"
 
     def clean(self) -> None:
         if (
@@ -163,3 +201,17 @@ class Comment(models.Model):
             and (self.author.organization_id != self.conversation.ability.organization_id)
         ):
             raise ValidationError({"author": "Choose a member of this organization."})
+
+    def soft_delete(self) -> None:
+        """Erase the text but keep the message's place, so the thread keeps its shape."""
+        self.body = ""
+        self.deleted_at = timezone.now()
+        self.save(update_fields=["body", "deleted_at"])
+
+    def may_be_changed_by(self, membership: Membership) -> bool:
+        return self.deleted_at is None and self.author_id == membership.pk
+
+    def may_be_deleted_by(self, membership: Membership) -> bool:
+        return self.deleted_at is None and (
+            self.author_id == membership.pk or membership.level == Membership.Level.ADMIN
+        )

@@ -1,0 +1,186 @@
+"""Conversations about an ability: members only, whatever the organization's public setting."""
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+from django_htmx.http import trigger_client_event
+
+from observations.forms import ConversationForm, MessageForm
+from observations.models import Comment, Conversation
+from organizations.access import organization_for_member
+
+MESSAGES_PER_PAGE = 50
+CHANGED = "conversationsChanged"
+
+
+@require_POST
+def conversation_start(request: HttpRequest, org: str, ability: str) -> HttpResponse:
+    organization, membership = organization_for_member(request, org)
+    ability = get_object_or_404(organization.abilities, slug=ability)
+    form = ConversationForm(data=request.POST)
+    if form.is_valid():
+        with transaction.atomic():
+            conversation = Conversation.objects.create(
+                ability=ability, started_by=membership, topic=form.cleaned_data["topic"]
+            )
+            Comment.objects.create(
+                conversation=conversation, author=membership, body=form.cleaned_data["body"]
+            )
+        if not request.htmx:
+            return redirect("conversation", org, conversation.pk)
+        form = ConversationForm()
+    context = {
+        "organization": organization,
+        "membership": membership,
+        "ability": ability,
+        "conversations": ability.conversations.with_activity().select_related("started_by__user"),
+        "conversation_form": form,
+    }
+    if not request.htmx:  # invalid, without JavaScript: the form alone, errors beside fields
+        return TemplateResponse(request, "observations/conversation_start.html", context)
+    response = TemplateResponse(
+        request,
+        "abilities/ability.html#conversations",
+        context,
+        status=422 if form.errors else 200,
+    )
+    return response if form.errors else trigger_client_event(response, CHANGED)
+
+
+def _conversation(request: HttpRequest, org: str, pk: int):
+    organization, membership = organization_for_member(request, org)
+    conversation = get_object_or_404(
+        Conversation.objects.filter(ability__organization=organization).select_related(
+            "ability", "started_by__user"
+        ),
+        pk=pk,
+    )
+    return organization, membership, conversation
+
+
+def conversation_page(request: HttpRequest, org: str, pk: int) -> TemplateResponse:
+    organization, membership, conversation = _conversation(request, org, pk)
+    template_name = "observations/conversation.html"
+    if request.htmx and request.htmx.target == "earlier-messages":
+        template_name += "#earlier"
+    context = _thread_context(request, organization, membership, conversation, MessageForm())
+    return TemplateResponse(request, template_name, context)
+
+
+def _thread_context(request, organization, membership, conversation, reply_form) -> dict:
+    """The latest page of messages, or the page before `?before=<id>`."""
+    messages = conversation.comments.select_related("author__user").order_by("-pk")
+    if before := request.GET.get("before", ""):
+        messages = messages.filter(pk__lt=int(before)) if before.isdigit() else messages.none()
+    # One more than a page tells whether earlier messages exist, without a COUNT query.
+    page = list(messages[: MESSAGES_PER_PAGE + 1])
+    has_earlier = len(page) > MESSAGES_PER_PAGE
+    page = page[:MESSAGES_PER_PAGE]
+    return {
+        "organization": organization,
+        "membership": membership,
+        "conversation": conversation,
+        "messages_shown": page[::-1],
+        "earlier_before": page[-1].pk if has_earlier else None,
+        "reply_form": reply_form,
+    }
+
+
+@require_POST
+def conversation_reply(request: HttpRequest, org: str, pk: int) -> HttpResponse:
+    organization, membership, conversation = _conversation(request, org, pk)
+    form = MessageForm(data=request.POST)
+    message = None
+    if form.is_valid():
+        message = Comment.objects.create(
+            conversation=conversation, author=membership, body=form.cleaned_data["body"]
+        )
+        if not request.htmx:
+            return redirect(f"{conversation_url(conversation)}#message-{message.pk}")
+        form = MessageForm()
+    if not request.htmx:  # invalid, without JavaScript: the thread, errors beside the field
+        context = _thread_context(request, organization, membership, conversation, form)
+        return TemplateResponse(request, "observations/conversation.html", context)
+    context = {
+        "organization": organization,
+        "membership": membership,
+        "conversation": conversation,
+        "reply_form": form,
+        "new_message": message,
+    }
+    # A fresh form; the new message is appended to the thread out of band.
+    return TemplateResponse(
+        request,
+        "observations/conversation.html#reply",
+        context,
+        status=422 if form.errors else 200,
+    )
+
+
+def conversation_url(conversation: Conversation) -> str:
+    return reverse("conversation", args=[conversation.ability.organization.slug, conversation.pk])
+
+
+def _message(request: HttpRequest, org: str, pk: int, message_pk: int):
+    organization, membership, conversation = _conversation(request, org, pk)
+    message = get_object_or_404(conversation.comments.select_related("author__user"), pk=message_pk)
+    return organization, membership, conversation, message
+
+
+def message_edit(request: HttpRequest, org: str, pk: int, message_pk: int) -> HttpResponse:
+    organization, membership, conversation, message = _message(request, org, pk, message_pk)
+    if not message.may_be_changed_by(membership):
+        raise PermissionDenied("Only the author edits a message.")
+    form = MessageForm(data=request.POST or None, initial={"body": message.body})
+    if request.method == "POST" and form.is_valid():
+        message.body = form.cleaned_data["body"]
+        message.edited_at = timezone.now()
+        message.save(update_fields=["body", "edited_at"])
+        if not request.htmx:
+            return redirect(f"{conversation_url(conversation)}#message-{message.pk}")
+        return _message_partial(request, organization, membership, conversation, message)
+    context = {
+        "organization": organization,
+        "membership": membership,
+        "conversation": conversation,
+        "message": message,
+        "form": form,
+    }
+    template_name = "observations/message_edit.html"
+    if request.htmx:
+        template_name += "#edit-form"
+    status = 422 if request.method == "POST" and request.htmx else 200
+    return TemplateResponse(request, template_name, context, status=status)
+
+
+def message_delete(request: HttpRequest, org: str, pk: int, message_pk: int) -> HttpResponse:
+    organization, membership, conversation, message = _message(request, org, pk, message_pk)
+    if not message.may_be_deleted_by(membership):
+        raise PermissionDenied("Only the author or an admin deletes a message.")
+    if request.method == "POST":
+        message.soft_delete()
+        if not request.htmx:
+            return redirect(f"{conversation_url(conversation)}#message-{message.pk}")
+        return _message_partial(request, organization, membership, conversation, message)
+    context = {
+        "organization": organization,
+        "membership": membership,
+        "conversation": conversation,
+        "message": message,
+    }
+    return TemplateResponse(request, "observations/message_confirm_delete.html", context)
+
+
+def _message_partial(request, organization, membership, conversation, message) -> HttpResponse:
+    context = {
+        "organization": organization,
+        "membership": membership,
+        "conversation": conversation,
+        "message": message,
+    }
+    return TemplateResponse(request, "observations/_message.html", context)

@@ -1,0 +1,363 @@
+import json
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from observations.models import Comment, Conversation
+from tests.factories import (
+    CommentFactory,
+    ConversationFactory,
+    MembershipFactory,
+    ability_with_ladder,
+)
+from tests.pages import text_lines
+
+pytestmark = pytest.mark.django_db
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+@pytest.fixture
+def ability(organization):
+    return ability_with_ladder(organization=organization, name="Servers", slug="servers")
+
+
+@pytest.fixture
+def member(organization):
+    return MembershipFactory(organization=organization, user__username="ada")
+
+
+@pytest.fixture
+def colleague(organization):
+    return MembershipFactory(organization=organization, user__username="grace")
+
+
+@pytest.fixture
+def outsider(other_organization):
+    return MembershipFactory(organization=other_organization, level="admin")
+
+
+@pytest.fixture
+def conversation(ability, member):
+    conversation = ConversationFactory(ability=ability, started_by=member, topic="Go or Scala?")
+    CommentFactory(conversation=conversation, author=member, body="Opening thoughts")
+    return conversation
+
+
+def ability_url(ability) -> str:
+    return reverse("ability", args=[ability.organization.slug, ability.slug])
+
+
+def start_url(ability) -> str:
+    return reverse("conversation_start", args=[ability.organization.slug, ability.slug])
+
+
+def thread_url(conversation) -> str:
+    return reverse("conversation", args=[conversation.ability.organization.slug, conversation.pk])
+
+
+def reply_url(conversation) -> str:
+    return reverse(
+        "conversation_reply", args=[conversation.ability.organization.slug, conversation.pk]
+    )
+
+
+def message_url(name, message) -> str:
+    conversation = message.conversation
+    return reverse(name, args=[conversation.ability.organization.slug, conversation.pk, message.pk])
+
+
+# The ability page
+
+
+def test_members_see_conversations_newest_activity_first(client, ability, member, colleague):
+    quiet = ConversationFactory(ability=ability, topic="Quiet one", started_by=member)
+    CommentFactory(conversation=quiet, author=member)
+    busy = ConversationFactory(ability=ability, topic="Busy one", started_by=colleague)
+    CommentFactory(conversation=busy, author=colleague)
+    CommentFactory(conversation=busy, author=member)
+    CommentFactory(conversation=quiet, author=colleague, body="Revived")  # newest activity
+    client.force_login(member.user)
+    lines = text_lines(client.get(ability_url(ability)))
+    topics = [line for line in lines if line in {"Quiet one", "Busy one"}]
+    assert topics == ["Quiet one", "Busy one"]
+    meta = " ".join(lines)
+    assert "Started by ada" in meta
+    assert "1 reply · latest by grace less than a minute ago" in meta
+    assert "Started by grace less than a minute ago · 1 reply · latest by ada" in meta
+
+
+def test_member_starts_a_conversation_without_a_reload(client, ability, member):
+    client.force_login(member.user)
+    data = {"topic": "Moving to Go", "body": "Shall we?"}
+    response = client.post(start_url(ability), data, **HTMX)
+    assert response.status_code == 200
+    assert json.loads(response["HX-Trigger"]) == {"conversationsChanged": {}}
+    body = response.content.decode()
+    assert body.lstrip().startswith('<section class="card" id="conversations"')
+    assert "Moving to Go" in body
+    conversation = Conversation.objects.get()
+    assert conversation.started_by == member
+    assert conversation.comments.get().body == "Shall we?"
+    health = client.get(ability_url(ability), HTTP_HX_TARGET="health", **HTMX)
+    assert "✅ Conversed about in 1 conversation" in health.content.decode()
+
+
+def test_starting_without_javascript_goes_to_the_thread(client, ability, member):
+    client.force_login(member.user)
+    response = client.post(start_url(ability), {"topic": "Plain", "body": "Form post"})
+    assert response.status_code == 302
+    assert response["Location"] == thread_url(Conversation.objects.get())
+
+
+@pytest.mark.parametrize(
+    ("data", "field", "message"),
+    [
+        ({"topic": "", "body": "Hello"}, "topic", "This field is required."),
+        ({"topic": "Hi", "body": ""}, "body", "Write a message first."),
+        ({"topic": "Hi", "body": "   "}, "body", "Write a message first."),
+        ({"topic": "Hi", "body": "x" * 10_001}, "body", "under 10000 characters"),
+    ],
+)
+def test_invalid_start_is_refused_and_saves_nothing(client, ability, member, data, field, message):
+    client.force_login(member.user)
+    response = client.post(start_url(ability), data, **HTMX)
+    assert response.status_code == 422
+    assert message in str(response.context["conversation_form"].errors[field])
+    assert not Conversation.objects.exists()
+    assert not Comment.objects.exists()
+    plain = client.post(start_url(ability), data)
+    assert plain.status_code == 200
+    assert message in plain.content.decode().replace("10,000", "10000")
+
+
+@pytest.mark.parametrize("who", ["anonymous", "outsider"])
+def test_non_members_see_the_gate_and_cannot_start(client, ability, outsider, who):
+    if who == "outsider":
+        client.force_login(outsider.user)
+    gate = "This section is for Medium folks only. Sign your team up to find your Gruuv!"
+    assert gate in text_lines(client.get(ability_url(ability)))
+    assert client.post(start_url(ability), {"topic": "x", "body": "y"}, **HTMX).status_code == 404
+    partial = client.get(ability_url(ability), HTTP_HX_TARGET="conversations", **HTMX)
+    assert "Start a conversation" not in partial.content.decode()
+    assert not Conversation.objects.exists()
+
+
+# The thread
+
+
+def test_member_reads_the_whole_thread(client, conversation, colleague):
+    CommentFactory(conversation=conversation, author=colleague, body="A reply")
+    client.force_login(colleague.user)
+    lines = text_lines(client.get(thread_url(conversation)))
+    assert "Go or Scala?" in lines
+    assert lines.index("Opening thoughts") < lines.index("A reply")
+
+
+@pytest.mark.parametrize("who", ["anonymous", "outsider"])
+def test_thread_is_404_to_non_members_even_for_a_public_organization(
+    client, conversation, outsider, who
+):
+    assert conversation.ability.organization.is_public
+    if who == "outsider":
+        client.force_login(outsider.user)
+    message = conversation.comments.get()
+    assert client.get(thread_url(conversation)).status_code == 404
+    assert (
+        client.get(thread_url(conversation), HTTP_HX_TARGET="earlier-messages", **HTMX).status_code
+        == 404
+    )
+    assert client.post(reply_url(conversation), {"body": "hi"}, **HTMX).status_code == 404
+    assert client.get(message_url("message_edit", message), **HTMX).status_code == 404
+    assert client.post(message_url("message_delete", message), **HTMX).status_code == 404
+    assert Comment.objects.count() == 1
+
+
+def test_a_conversation_under_another_organizations_address_is_404(
+    client, conversation, outsider, other_organization
+):
+    client.force_login(outsider.user)
+    url = reverse("conversation", args=[other_organization.slug, conversation.pk])
+    assert client.get(url).status_code == 404
+
+
+def test_messages_are_plain_text_with_links_and_line_breaks(client, conversation, member):
+    CommentFactory(
+        conversation=conversation,
+        author=member,
+        body='<script>alert("x")</script> <b>bold</b>\nsee https://example.com/docs',
+    )
+    client.force_login(member.user)
+    page = client.get(thread_url(conversation)).content.decode()
+    assert "<script>alert" not in page
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &lt;b&gt;bold&lt;/b&gt;<br>" in page
+    assert '<a href="https://example.com/docs" rel="nofollow">https://example.com/docs</a>' in page
+
+
+def test_reply_is_appended_without_a_reload(client, conversation, colleague):
+    client.force_login(colleague.user)
+    response = client.post(reply_url(conversation), {"body": "Agreed"}, **HTMX)
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert 'hx-swap-oob="beforeend:#messages"' in body
+    assert "Agreed" in body
+    assert '<form id="reply-form"' in body
+    assert conversation.comments.last().author == colleague
+
+
+def test_reply_without_javascript_redirects_to_the_message(client, conversation, colleague):
+    client.force_login(colleague.user)
+    response = client.post(reply_url(conversation), {"body": "Agreed"})
+    message = conversation.comments.last()
+    assert response["Location"] == f"{thread_url(conversation)}#message-{message.pk}"
+
+
+@pytest.mark.parametrize("body", ["", "   ", "x" * 10_001])
+def test_invalid_reply_is_refused(client, conversation, colleague, body):
+    client.force_login(colleague.user)
+    response = client.post(reply_url(conversation), {"body": body}, **HTMX)
+    assert response.status_code == 422
+    assert 'class="field__errors"' in response.content.decode()
+    assert conversation.comments.count() == 1
+    plain = client.post(reply_url(conversation), {"body": body})
+    assert plain.status_code == 200
+    assert "Opening thoughts" in plain.content.decode()  # the thread stays in view
+
+
+def test_csrf_is_enforced_on_conversation_posts(conversation, colleague, ability):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(colleague.user)
+    assert client.post(reply_url(conversation), {"body": "x"}, **HTMX).status_code == 403
+    assert client.post(start_url(ability), {"topic": "t", "body": "x"}, **HTMX).status_code == 403
+    assert Comment.objects.count() == 1
+
+
+# Editing and deleting messages
+
+
+def test_author_edits_their_message(client, conversation, member):
+    message = conversation.comments.get()
+    client.force_login(member.user)
+    assert client.get(message_url("message_edit", message), **HTMX).status_code == 200
+    response = client.post(
+        message_url("message_edit", message), {"body": "Second thoughts"}, **HTMX
+    )
+    assert response.status_code == 200
+    assert "Second thoughts" in response.content.decode()
+    assert "(edited)" in response.content.decode()
+    message.refresh_from_db()
+    assert message.body == "Second thoughts"
+    assert message.edited_at is not None
+
+
+def test_editing_validates(client, conversation, member):
+    message = conversation.comments.get()
+    client.force_login(member.user)
+    response = client.post(message_url("message_edit", message), {"body": ""}, **HTMX)
+    assert response.status_code == 422
+    message.refresh_from_db()
+    assert message.body == "Opening thoughts"
+
+
+def test_author_deletes_and_a_marker_keeps_the_threads_shape(
+    client, conversation, member, colleague
+):
+    CommentFactory(conversation=conversation, author=colleague, body="Reply stays")
+    message = conversation.comments.first()
+    client.force_login(member.user)
+    confirm = client.get(message_url("message_delete", message))
+    assert "Delete this message?" in confirm.content.decode()
+    response = client.post(message_url("message_delete", message), **HTMX)
+    assert "Message deleted" in response.content.decode()
+    message.refresh_from_db()
+    assert message.body == ""
+    assert message.deleted_at is not None
+    lines = text_lines(client.get(thread_url(conversation)))
+    assert lines.index("Message deleted") < lines.index("Reply stays")
+    assert "Opening thoughts" not in lines
+
+
+def test_admins_delete_any_message_but_edit_none(client, conversation, organization):
+    admin = MembershipFactory(organization=organization, level="admin")
+    message = conversation.comments.get()
+    client.force_login(admin.user)
+    assert (
+        client.post(message_url("message_edit", message), {"body": "Rewritten"}).status_code == 403
+    )
+    assert client.post(message_url("message_delete", message)).status_code == 302
+    message.refresh_from_db()
+    assert message.deleted_at is not None
+
+
+def test_other_members_change_nothing(client, conversation, colleague):
+    message = conversation.comments.get()
+    client.force_login(colleague.user)
+    assert client.get(message_url("message_edit", message)).status_code == 403
+    assert client.post(message_url("message_edit", message), {"body": "Hijack"}).status_code == 403
+    assert client.post(message_url("message_delete", message), **HTMX).status_code == 403
+    message.refresh_from_db()
+    assert (message.body, message.deleted_at) == ("Opening thoughts", None)
+
+
+def test_a_deleted_message_cannot_be_edited_back(client, conversation, member):
+    message = conversation.comments.get()
+    message.soft_delete()
+    client.force_login(member.user)
+    assert client.post(message_url("message_edit", message), {"body": "Back"}).status_code == 403
+
+
+# Long threads and query budgets
+
+
+def test_a_long_thread_shows_the_latest_page_and_loads_earlier_on_demand(
+    client, conversation, member
+):
+    for n in range(1, 200):
+        CommentFactory(conversation=conversation, author=member, body=f"Message {n}")
+    client.force_login(member.user)
+    response = client.get(thread_url(conversation))
+    shown = response.context["messages_shown"]
+    assert len(shown) == 50
+    assert shown[-1].body == "Message 199"
+    assert "Show earlier messages" in response.content.decode()
+    earlier = client.get(
+        f"{thread_url(conversation)}?before={response.context['earlier_before']}",
+        HTTP_HX_TARGET="earlier-messages",
+        **HTMX,
+    )
+    older = earlier.context["messages_shown"]
+    assert [m.body for m in older][-1] == "Message 149"
+    assert "<html" not in earlier.content.decode()
+    first_page = client.get(f"{thread_url(conversation)}?before={shown[0].pk - 100 - 49}")
+    assert "Opening thoughts" in first_page.content.decode()
+    assert "Show earlier messages" not in first_page.content.decode()
+
+
+@pytest.mark.parametrize("messages", [1, 200])
+def test_thread_query_budget_does_not_grow(
+    client, conversation, member, messages, django_assert_num_queries
+):
+    for _ in range(messages):
+        CommentFactory(conversation=conversation, author=member)
+    client.force_login(member.user)
+    # 1 session, 2 user, 3 organization, 4 membership, 5 conversation, 6 a page of messages,
+    # 7 the header's organizations
+    with django_assert_num_queries(7):
+        client.get(thread_url(conversation))
+
+
+@pytest.mark.parametrize("messages", [0, 200])
+def test_ability_page_query_budget_does_not_grow_with_messages(
+    client, ability, member, messages, django_assert_num_queries
+):
+    for _ in range(5):
+        conversation = ConversationFactory(ability=ability, started_by=member)
+        for _ in range(messages // 5):
+            CommentFactory(conversation=conversation, author=member)
+    client.force_login(member.user)
+    # 1 session, 2 user, 3 organization, 4 membership, 5 ability with health counts,
+    # 6 readable observations, 7 the header's organizations, 8 milestones, 9 examples,
+    # 10 requirements, 11 conversations with their activity
+    with django_assert_num_queries(11):
+        client.get(ability_url(ability))
