@@ -3,15 +3,16 @@ from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 from gruuv.content import ContentTracked
 from organizations.models import Organization
 
 
 class AbilityQuerySet(models.QuerySet):
-    def touch(self) -> int:
-        """Mark these abilities' content as changed now."""
-        return self.update(updated_at=timezone.now())
+    def touch(self, moment=None) -> int:
+        """Mark these abilities' content as changed at `moment` (now by default)."""
+        return self.update(updated_at=moment or timezone.now())
 
     def matching(self, query: str) -> "AbilityQuerySet":
         """Abilities whose name, summary or description mention every word of `query`."""
@@ -86,13 +87,12 @@ class Ability(ContentTracked):
     def __str__(self) -> str:
         return self.name
 
-    def save(self, *args, **kwargs) -> None:
-        if self.content_changed():
-            self.updated_at = timezone.now()
-            if kwargs.get("update_fields") is not None:
-                kwargs["update_fields"] = {*kwargs["update_fields"], "updated_at"}
-        super().save(*args, **kwargs)
-        self.remember_content()
+    history = HistoricalRecords(excluded_fields=["updated_at", "created_at"])
+
+    def content_changing(self, moment, kwargs: dict) -> None:
+        self.updated_at = moment
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "updated_at"}
 
     def get_absolute_url(self) -> str:
         return reverse("ability", args=[self.organization.slug, self.slug])

@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.vary import vary_on_headers
 
+from abilities.history import ability_history
 from observations.forms import ConversationForm, ObservationForm
 from observations.models import Observation
 from organizations.access import organization_for_reader
@@ -75,3 +76,15 @@ def ability_page(request: HttpRequest, org: str, ability: str) -> TemplateRespon
             "next": request.path,
         }
     return TemplateResponse(request, template_name, context)
+
+
+def ability_history_page(request: HttpRequest, org: str, ability: str) -> TemplateResponse:
+    organization, membership = organization_for_reader(request, org)
+    ability = get_object_or_404(organization.abilities, slug=ability)
+    context = {
+        "organization": organization,
+        "membership": membership,
+        "ability": ability,
+        "changes": ability_history(ability),
+    }
+    return TemplateResponse(request, "abilities/history.html", context)

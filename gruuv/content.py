@@ -1,15 +1,42 @@
 """Knowing whether a model's content changed since it was loaded, so "Last updated" means it."""
 
 from django.db import models
+from django.utils import timezone
 
 
 class ContentTracked(models.Model):
-    """Remembers the values of `content_fields` as loaded, to tell a real edit from a re-save."""
+    """Remembers `content_fields` as loaded, to tell a real edit from a re-save.
+
+    A real edit is recorded in the model's history (django-simple-history) and reported through
+    `content_changing` / `content_changed_at` at one moment, so the history and "Last updated"
+    agree to the microsecond; a re-save without changes records nothing.
+    """
 
     content_fields: tuple[str, ...] = ()
 
     class Meta:
         abstract = True
+
+    def save(self, *args, **kwargs) -> None:
+        if not self.content_changed():
+            # simple-history looks for the attribute's presence, not its value.
+            self.skip_history_when_saving = True
+            try:
+                super().save(*args, **kwargs)
+            finally:
+                del self.skip_history_when_saving
+            return
+        moment = self._history_date = timezone.now()
+        self.content_changing(moment, kwargs)
+        super().save(*args, **kwargs)
+        self.content_changed_at(moment)
+        self.remember_content()
+
+    def delete(self, *args, **kwargs):
+        moment = self._history_date = timezone.now()
+        result = super().delete(*args, **kwargs)
+        self.content_changed_at(moment)
+        return result
 
     @classmethod
     def from_db(cls, db, field_names, values, **kwargs):
@@ -18,9 +45,8 @@ class ContentTracked(models.Model):
         return instance
 
     def _current_content(self) -> tuple:
-        return tuple(
-            self.__dict__.get(self._meta.get_field(name).attname) for name in self.content_fields
-        )
+        fields = (self._meta.get_field(name) for name in self.content_fields)
+        return tuple(self.__dict__.get(field.attname) for field in fields)
 
     def content_changed(self) -> bool:
         if self._state.adding or not hasattr(self, "_loaded_content"):
@@ -29,3 +55,9 @@ class ContentTracked(models.Model):
 
     def remember_content(self) -> None:
         self._loaded_content = self._current_content()
+
+    def content_changing(self, moment, kwargs: dict) -> None:
+        """Called before a save that changes content."""
+
+    def content_changed_at(self, moment) -> None:
+        """Called after a save or delete that changed content."""

@@ -15,6 +15,11 @@ organization_patterns = [
     path("", abilities.organization_page, name="organization"),
     path("abilities/<slug:ability>/", abilities.ability_page, name="ability"),
     path(
+        "abilities/<slug:ability>/history/",
+        abilities.ability_history_page,
+        name="ability_history",
+    ),
+    path(
         "abilities/<slug:ability>/conversations/new/",
         conversations.conversation_start,
         name="conversation_start",

@@ -2,6 +2,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 from abilities.models import Ability
 from gruuv.content import ContentTracked
@@ -45,19 +46,15 @@ class Milestone(ContentTracked):
         if self.miles is None and self.level in DEFAULT_MILES:
             self.miles = DEFAULT_MILES[self.level]
 
+    history = HistoricalRecords()
+
     def save(self, *args, **kwargs) -> None:
         if self.miles is None:
             self.miles = DEFAULT_MILES.get(self.level, 0)
-        changed = self.content_changed()
         super().save(*args, **kwargs)
-        if changed:
-            Ability.objects.filter(pk=self.ability_id).touch()
-            self.remember_content()
 
-    def delete(self, *args, **kwargs):
-        result = super().delete(*args, **kwargs)
-        Ability.objects.filter(pk=self.ability_id).touch()
-        return result
+    def content_changed_at(self, moment) -> None:
+        Ability.objects.filter(pk=self.ability_id).touch(moment)
 
     @property
     def examples_have_tasks(self) -> bool:
@@ -86,20 +83,16 @@ class Example(ContentTracked):
     def __str__(self) -> str:
         return self.behaviour
 
+    history = HistoricalRecords()
+
     def save(self, *args, **kwargs) -> None:
         if self.position is None:
             last = self.milestone.examples.aggregate(last=models.Max("position"))["last"]
             self.position = (last or 0) + 1
-        changed = self.content_changed()
         super().save(*args, **kwargs)
-        if changed:
-            Ability.objects.filter(milestones=self.milestone_id).touch()
-            self.remember_content()
 
-    def delete(self, *args, **kwargs):
-        result = super().delete(*args, **kwargs)
-        Ability.objects.filter(milestones=self.milestone_id).touch()
-        return result
+    def content_changed_at(self, moment) -> None:
+        Ability.objects.filter(milestones=self.milestone_id).touch(moment)
 
 
 class Requirement(models.Model):

@@ -85,17 +85,22 @@ class Command(BaseCommand):
                     summary=milestone_spec.get("summary", ""),
                     description=milestone_spec.get("description", ""),
                 )
-                Example.objects.bulk_create(
-                    Example(milestone=milestone, behaviour=behaviour, example_task=task, position=i)
-                    for i, (behaviour, task) in enumerate(milestone_spec["examples"], start=1)
-                )
+                for i, (behaviour, task) in enumerate(milestone_spec["examples"], start=1):
+                    Example.objects.create(
+                        milestone=milestone, behaviour=behaviour, example_task=task, position=i
+                    )
             Requirement.objects.bulk_create(
                 Requirement(ability=ability, role=roles[name], level=level, strength=strength)
                 for name, level, strength in ability_spec["requirements"]
             )
-            # The seed pages were last edited years ago; the demo keeps that age.
-            Ability.objects.filter(pk=ability.pk).update(
-                updated_at=add_months(now, -ability_spec["age_in_months"])
+            # The seed pages were last edited years ago; the demo keeps that age, in "Last
+            # updated" and in the history alike.
+            written = add_months(now, -ability_spec["age_in_months"])
+            Ability.objects.filter(pk=ability.pk).update(updated_at=written, created_at=written)
+            Ability.history.filter(id=ability.pk).update(history_date=written)
+            Milestone.history.filter(ability_id=ability.pk).update(history_date=written)
+            Example.history.filter(milestone_id__in=ability.milestones.values("pk")).update(
+                history_date=written
             )
 
     def _load_person(self, organization, username: str, level: str, role_names) -> None:

@@ -1,0 +1,47 @@
+import sys
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from gruuv.framework import FrameworkError, FrameworkImport, parse, parse_csv
+from organizations.models import Organization
+
+
+class Command(BaseCommand):
+    help = (
+        "Make an organization's framework match a YAML, JSON or CSV file (created or updated by "
+        "slug, in one transaction). CSV files update only the abilities they list."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("organization", help="the organization's slug")
+        parser.add_argument("file", help="a .yaml, .json or .csv file, or - for stdin")
+        parser.add_argument("--format", choices=["yaml", "json", "csv"])
+        parser.add_argument(
+            "--dry-run", action="store_true", help="print what would change and write nothing"
+        )
+
+    def handle(self, *args, organization: str, file: str, dry_run: bool, **options):
+        found = Organization.objects.filter(slug=organization).first()
+        if found is None:
+            raise CommandError(f"No organization “{organization}”.")
+        fmt = options["format"] or {".json": "json", ".csv": "csv"}.get(Path(file).suffix, "yaml")
+        text = sys.stdin.read() if file == "-" else Path(file).read_text(encoding="utf-8")
+        try:
+            if fmt == "csv":
+                data = parse_csv(text, found)
+                importer = FrameworkImport(found, data, abilities_only=True, reason="CSV import")
+            else:
+                importer = FrameworkImport(found, parse(text, fmt), reason="Framework import")
+            changes = importer.run(dry_run=dry_run)
+        except FrameworkError as error:
+            raise CommandError(
+                "The file was refused; nothing was written:\n" + "\n".join(error.errors)
+            ) from error
+        for change in changes:
+            self.stdout.write(change)
+        if not changes:
+            self.stdout.write(f"{found.name}: already matches the file; nothing to change.")
+        else:
+            verb = "would be made" if dry_run else "made"
+            self.stdout.write(f"{found.name}: {len(changes)} change(s) {verb}.")

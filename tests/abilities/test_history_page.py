@@ -1,0 +1,100 @@
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from abilities.models import Ability
+from milestones.models import Milestone
+from tests.admin_forms import admin_form_data
+from tests.factories import ExampleFactory, MembershipFactory, ability_with_ladder
+from tests.pages import text_lines
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def servers(organization):
+    ability = ability_with_ladder(organization=organization, name="Servers", slug="servers")
+    ExampleFactory(milestone=ability.milestones.get(level=1), behaviour="Adds endpoints")
+    return ability
+
+
+def history_url(ability) -> str:
+    return reverse("ability_history", args=[ability.organization.slug, ability.slug])
+
+
+def test_an_admin_edit_shows_as_a_diff_and_moves_last_updated(client, admin_membership, servers):
+    long_ago = datetime.datetime(2021, 1, 1, tzinfo=datetime.UTC)
+    Ability.objects.filter(pk=servers.pk).update(updated_at=long_ago)
+    client.force_login(admin_membership.user)
+    change_url = reverse(
+        "admin:milestones_milestone_change", args=[servers.milestones.get(level=3).pk]
+    )
+    data = admin_form_data(client.get(change_url))
+    data["summary"] = "Designs standalone systems of moderate complexity"
+    assert client.post(change_url, data).status_code == 302
+
+    response = client.get(history_url(servers))
+    assert response.status_code == 200
+    newest = response.context["changes"][0]
+    assert (newest.subject, newest.kind, newest.who) == (
+        "Milestone 3", "changed", admin_membership.user.username,
+    )  # fmt: skip
+    page = response.content.decode()
+    # A word diff: "of" stayed, the rest was replaced.
+    assert "<del>Summary</del> <ins>Designs standalone systems</ins> <span>of</span>" in page
+    assert "<del>milestone 3</del> <ins>moderate complexity</ins>" in page
+    servers.refresh_from_db()
+    assert servers.updated_at == Milestone.history.latest().history_date
+    ability_page = text_lines(client.get(reverse("ability", args=["medium", "servers"])))
+    assert "✅ Last updated: less than a minute ago" in ability_page
+
+
+def test_changes_are_listed_newest_first_with_what_was_added(client, servers):
+    servers.summary = "A better summary"
+    servers.save()
+    changes = client.get(history_url(servers)).context["changes"]
+    assert changes[0].subject == "Ability"
+    assert changes[0].kind == "changed"
+    assert [f.label for f in changes[0].fields] == ["Summary"]
+    kinds = {(c.subject, c.kind) for c in changes}
+    assert ("Example in milestone 1", "added") in kinds
+    assert ("Milestone 5", "added") in kinds
+    assert [c.when for c in changes] == sorted((c.when for c in changes), reverse=True)
+
+
+def test_deletions_are_in_the_history_too(client, servers):
+    servers.milestones.get(level=1).examples.get().delete()
+    changes = client.get(history_url(servers)).context["changes"]
+    assert (changes[0].subject, changes[0].kind) == ("Example in milestone 1", "removed")
+
+
+def test_resaving_without_a_change_records_nothing(client, servers):
+    before = len(client.get(history_url(servers)).context["changes"])
+    Ability.objects.get(pk=servers.pk).save()
+    Milestone.objects.get(ability=servers, level=2).save()
+    assert len(client.get(history_url(servers)).context["changes"]) == before
+
+
+def test_history_is_for_readers_of_the_framework(client, servers, other_organization):
+    assert client.get(history_url(servers)).status_code == 200  # public organization
+    servers.organization.is_public = False
+    servers.organization.save()
+    assert client.get(history_url(servers)).status_code == 404
+    client.force_login(MembershipFactory(organization=other_organization).user)
+    assert client.get(history_url(servers)).status_code == 404
+    client.force_login(MembershipFactory(organization=servers.organization).user)
+    assert client.get(history_url(servers)).status_code == 200
+    assert client.get(reverse("ability_history", args=["medium", "nothing"])).status_code == 404
+
+
+@pytest.mark.parametrize("edits", [1, 30])
+def test_history_page_query_budget_is_fixed(client, servers, edits, django_assert_num_queries):
+    for n in range(edits):
+        milestone = Milestone.objects.get(ability=servers, level=1 + n % 5)
+        milestone.summary = f"Edit {n}"
+        milestone.save()
+        ExampleFactory(milestone=milestone)
+    # 1 organization, 2 ability, 3 milestone history, 4 example history, 5 ability history
+    with django_assert_num_queries(5):
+        client.get(history_url(servers))
