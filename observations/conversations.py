@@ -126,61 +126,49 @@ def conversation_url(conversation: Conversation) -> str:
     return reverse("conversation", args=[conversation.ability.organization.slug, conversation.pk])
 
 
-def _message(request: HttpRequest, org: str, pk: int, message_pk: int):
+def _message(request: HttpRequest, org: str, pk: int, message_pk: int) -> dict:
+    """The context of one message of a thread the member may read."""
     organization, membership, conversation = _conversation(request, org, pk)
     message = get_object_or_404(conversation.comments.select_related("author__user"), pk=message_pk)
-    return organization, membership, conversation, message
+    return {
+        "organization": organization,
+        "membership": membership,
+        "conversation": conversation,
+        "message": message,
+    }
+
+
+def _message_changed(request: HttpRequest, context: dict) -> HttpResponse:
+    """The message in place for HTMX; back to it in the thread otherwise."""
+    if request.htmx:
+        return TemplateResponse(request, "observations/_message.html", context)
+    url = conversation_url(context["conversation"])
+    return redirect(f"{url}#message-{context['message'].pk}")
 
 
 def message_edit(request: HttpRequest, org: str, pk: int, message_pk: int) -> HttpResponse:
-    organization, membership, conversation, message = _message(request, org, pk, message_pk)
-    if not message.may_be_changed_by(membership):
+    context = _message(request, org, pk, message_pk)
+    message = context["message"]
+    if not message.may_be_changed_by(context["membership"]):
         raise PermissionDenied("Only the author edits a message.")
     form = MessageForm(data=request.POST or None, initial={"body": message.body})
     if request.method == "POST" and form.is_valid():
         message.body = form.cleaned_data["body"]
         message.edited_at = timezone.now()
         message.save(update_fields=["body", "edited_at"])
-        if not request.htmx:
-            return redirect(f"{conversation_url(conversation)}#message-{message.pk}")
-        return _message_partial(request, organization, membership, conversation, message)
-    context = {
-        "organization": organization,
-        "membership": membership,
-        "conversation": conversation,
-        "message": message,
-        "form": form,
-    }
+        return _message_changed(request, context)
     template_name = "observations/message_edit.html"
     if request.htmx:
         template_name += "#edit-form"
     status = 422 if request.method == "POST" and request.htmx else 200
-    return TemplateResponse(request, template_name, context, status=status)
+    return TemplateResponse(request, template_name, context | {"form": form}, status=status)
 
 
 def message_delete(request: HttpRequest, org: str, pk: int, message_pk: int) -> HttpResponse:
-    organization, membership, conversation, message = _message(request, org, pk, message_pk)
-    if not message.may_be_deleted_by(membership):
+    context = _message(request, org, pk, message_pk)
+    if not context["message"].may_be_deleted_by(context["membership"]):
         raise PermissionDenied("Only the author or an admin deletes a message.")
     if request.method == "POST":
-        message.soft_delete()
-        if not request.htmx:
-            return redirect(f"{conversation_url(conversation)}#message-{message.pk}")
-        return _message_partial(request, organization, membership, conversation, message)
-    context = {
-        "organization": organization,
-        "membership": membership,
-        "conversation": conversation,
-        "message": message,
-    }
+        context["message"].soft_delete()
+        return _message_changed(request, context)
     return TemplateResponse(request, "observations/message_confirm_delete.html", context)
-
-
-def _message_partial(request, organization, membership, conversation, message) -> HttpResponse:
-    context = {
-        "organization": organization,
-        "membership": membership,
-        "conversation": conversation,
-        "message": message,
-    }
-    return TemplateResponse(request, "observations/_message.html", context)

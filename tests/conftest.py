@@ -17,20 +17,21 @@ def other_organization(db):
     return OrganizationFactory(name="Lessonly", slug="lessonly")
 
 
+def staff_admin_of(organization) -> Membership:
+    """An admin of the organization who may use Django admin, as sign-up makes them."""
+    return MembershipFactory(
+        organization=organization, level=Membership.Level.ADMIN, user__is_staff=True
+    )
+
+
 @pytest.fixture
 def admin_membership(organization):
-    membership = MembershipFactory(organization=organization, level=Membership.Level.ADMIN)
-    membership.user.is_staff = True
-    membership.user.save()
-    return membership
+    return staff_admin_of(organization)
 
 
 @pytest.fixture
 def other_admin_membership(other_organization):
-    membership = MembershipFactory(organization=other_organization, level=Membership.Level.ADMIN)
-    membership.user.is_staff = True
-    membership.user.save()
-    return membership
+    return staff_admin_of(other_organization)
 
 
 @pytest.fixture(autouse=True)

@@ -55,7 +55,7 @@ def test_import_previews_the_dry_run_and_saves_only_when_confirmed(medium_admin,
     response = medium_admin.post(import_url(organization), {"file": upload(text)})
     assert response.status_code == 200
     assert "+ ability servers" in response.context["changes"]
-    assert "Apply these" in response.content.decode()
+    assert "Apply this change" in response.content.decode()
     assert not organization.abilities.exists()
 
     confirm = medium_admin.post(
