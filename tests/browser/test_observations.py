@@ -81,3 +81,21 @@ def test_a_manager_awards_a_milestone_and_the_journey_follows(page, demo_server)
     expect(page.locator(".journey__miles")).to_have_text("6 miles")
     expect(page.get_by_text("✅ Met: Servers milestone 1+")).to_be_visible()
     assert page.evaluate("window.notReloaded") is True
+
+
+def test_invalid_input_shows_errors_beside_the_fields_without_a_reload(page, demo_server):
+    from observations.models import Observation
+
+    sign_in(page, demo_server, "medium-manager")
+    page.goto(f"{demo_server}/medium/abilities/servers/")
+    page.evaluate("window.notReloaded = true")
+    page.get_by_text("Record an observation").click()
+    page.get_by_label("Person").select_option(label="medium-member")
+    page.get_by_label("Observed on").fill("2999-01-01")
+    page.get_by_role("button", name="Record observation").click()
+    form = page.locator("#record-observation")
+    expect(form.locator(".field--invalid")).to_have_count(2)
+    expect(form).to_contain_text("An observation cannot be dated in the future.")
+    expect(form).to_contain_text("This field is required.")  # the story
+    assert page.evaluate("window.notReloaded") is True
+    assert not Observation.objects.exists()
