@@ -21,7 +21,7 @@ from milestones.progress import (
 from observations.models import Observation
 from organizations.access import organization_for_member, organization_for_reader
 from organizations.forms import SignupForm, derived_slug
-from organizations.models import Membership, Organization, Role
+from organizations.models import RESERVED_SLUGS, Membership, Organization, Role
 
 OBSERVATIONS_SHOWN = 50
 
@@ -50,8 +50,10 @@ def signup_address(request: HttpRequest) -> TemplateResponse:
     name = request.GET.get("organization_name", "")
     chosen = request.GET.get("slug", "").strip()
     slug = chosen or derived_slug(name)
-    taken = bool(slug) and Organization.objects.filter(slug=slug).exists()
-    context = {"suggestion": derived_slug(name), "chosen": chosen, "slug": slug, "taken": taken}
+    taken = slug in RESERVED_SLUGS or (
+        bool(slug) and Organization.objects.filter(slug=slug).exists()
+    )
+    context = {"chosen": chosen, "slug": slug, "taken": taken}
     return TemplateResponse(request, "organizations/signup.html#address-status", context)
 
 

@@ -59,3 +59,13 @@ def test_empty_topic_and_body_refused_by_the_database():
         ConversationFactory(topic="")
     with pytest.raises(IntegrityError), transaction.atomic():
         CommentFactory(body="")
+
+
+def test_a_message_needs_text_unless_deleted():
+    comment = CommentFactory.build(conversation=ConversationFactory(), author=None, body="  ")
+    with pytest.raises(ValidationError) as error:
+        comment.full_clean()
+    assert "body" in error.value.message_dict
+    with pytest.raises(IntegrityError), transaction.atomic():
+        CommentFactory(body="", deleted_at=timezone.now())  # fine so far…
+        CommentFactory(body="kept", deleted_at=timezone.now())  # …but a deleted one keeps no text

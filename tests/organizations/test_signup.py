@@ -90,6 +90,8 @@ def test_address_status_follows_the_typed_name(client):
     assert "/acme-rockets/" in response.content.decode()
     response = client.get(reverse("signup_address"), {"organization_name": "Taken Co"})
     assert "/taken-co/ is taken." in response.content.decode()
+    response = client.get(reverse("signup_address"), {"organization_name": "Admin"})
+    assert "/admin/ is taken." in response.content.decode()
     response = client.get(reverse("signup_address"), {"organization_name": "X", "slug": "mine"})
     assert "Your framework will live at /mine/." in response.content.decode()
 
