@@ -195,6 +195,8 @@ class Comment(models.Model):
         return f"Message by {self.author} on {self.conversation}"
 
     def clean(self) -> None:
+        if self.deleted_at is None and not self.body.strip():
+            raise ValidationError({"body": "Write a message."})
         if (
             self.author_id
             and self.conversation_id
