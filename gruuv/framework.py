@@ -109,6 +109,7 @@ def dump(data: dict, fmt: str = "yaml") -> str:
 
 
 def parse(text: str, fmt: str = "yaml") -> dict:
+    _refuse_nul(text)
     try:
         data = json.loads(text) if fmt == "json" else yaml.safe_load(text)
     except (ValueError, yaml.YAMLError) as error:
@@ -116,6 +117,11 @@ def parse(text: str, fmt: str = "yaml") -> dict:
     if not isinstance(data, dict):
         raise FrameworkError(["the file must hold a mapping with format, roles and abilities"])
     return data
+
+
+def _refuse_nul(text: str) -> None:
+    if "\x00" in text:
+        raise FrameworkError(["the file has a NUL character in it; save it as plain UTF-8 text"])
 
 
 # Validation
@@ -383,6 +389,7 @@ def parse_csv(text: str, organization: Organization) -> dict:
 
     Milestones, texts and requirements the sheet does not mention keep their current values.
     """
+    _refuse_nul(text)
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
     missing = {"ability", "level", "behaviour"} - set(reader.fieldnames or [])
     if missing:

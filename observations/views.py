@@ -81,7 +81,8 @@ def _person_url(observation: Observation) -> str:
 def observation_milestones(request: HttpRequest, org: str) -> TemplateResponse:
     """The milestone options of the chosen ability, as the form's ability changes."""
     organization, _ = _manager(request, org)
-    ability = organization.abilities.filter(pk=request.GET.get("ability") or None).first()
+    chosen = request.GET.get("ability", "")
+    ability = organization.abilities.filter(pk=chosen).first() if chosen.isdigit() else None
     levels = list(ability.milestones.values_list("level", flat=True)) if ability else []
     return TemplateResponse(
         request, "observations/observation_form.html#milestone-options", {"levels": levels}

@@ -170,6 +170,10 @@ def test_milestone_options_follow_the_ability(client, manager, organization, oth
     assert 'value="3"' not in body
     foreign = ability_with_ladder(organization=other_organization)
     assert client.get(url, {"ability": foreign.pk}, **HTMX).content.decode().count("<option") == 1
+    for nonsense in ("abc", "", "1; drop"):
+        response = client.get(url, {"ability": nonsense}, **HTMX)
+        assert response.status_code == 200
+        assert response.content.decode().count("<option") == 1
 
 
 @pytest.mark.parametrize("who", ["member", "outsider", "anonymous"])

@@ -1,0 +1,21 @@
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+
+
+def refuse_nul_characters(get_response: Callable) -> Callable:
+    """Answer 400 to a query string with NUL characters, which PostgreSQL cannot store or match.
+
+    Forms already refuse them in posted fields (Django's ProhibitNullCharactersValidator); query
+    strings reach QuerySet filters directly, so they are checked here, once for every view.
+    """
+
+    def middleware(request: HttpRequest) -> HttpResponse:
+        if any("\x00" in value for _, values in request.GET.lists() for value in values):
+            return HttpResponseBadRequest(
+                "The address has a NUL character in it, which Gruuv cannot read.",
+                content_type="text/plain; charset=utf-8",
+            )
+        return get_response(request)
+
+    return middleware
