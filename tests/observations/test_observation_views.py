@@ -311,3 +311,18 @@ def test_an_observation_the_viewer_may_not_read_is_404(client, observation, orga
 def test_unknown_observation_is_404(client, manager, organization):
     client.force_login(manager.user)
     assert client.get(reverse("observation_edit", args=[organization.slug, 999])).status_code == 404
+
+
+@pytest.mark.parametrize("count", [1, 30])
+def test_form_query_budget_is_fixed(
+    client, manager, organization, count, django_assert_num_queries
+):
+    for _ in range(count):
+        MembershipFactory(organization=organization)
+        ability_with_ladder(organization=organization)
+    client.force_login(manager.user)
+    # 1 session, 2 user, 3 organization, 4 membership, 5 people to choose from,
+    # 6 abilities to choose from, 7 the header's organizations
+    with django_assert_num_queries(7):
+        response = client.get(new_url(organization))
+    assert len(response.context["form"].fields["ability"].queryset) == count

@@ -124,3 +124,9 @@ def test_a_person_in_two_organizations_can_switch_between_them(client):
     page = client.get(reverse("organization", args=[first.organization.slug])).content.decode()
     assert "Switch organization" in page
     assert 'href="/beta/"' in page
+
+
+def test_signup_page_needs_no_query(client, django_assert_num_queries):
+    OrganizationFactory()
+    with django_assert_num_queries(0):
+        client.get(reverse("signup"))
