@@ -271,6 +271,8 @@ class FrameworkImport:
 
     def _roles(self) -> dict[str, Role]:
         existing = {role.slug: role for role in self.organization.roles.all()}
+        if "roles" not in self.data:  # a file without roles leaves them as they are
+            return existing
         roles = {}
         for spec in self.data.get("roles", []):
             fields = {
@@ -284,9 +286,8 @@ class FrameworkImport:
             roles[spec["slug"]] = self._upsert(
                 existing.pop(spec["slug"], None), f"role {spec['slug']}", fields, Role
             )
-        if "roles" in self.data:
-            for role in existing.values():
-                self._delete(role, f"role {role.slug}")
+        for role in existing.values():
+            self._delete(role, f"role {role.slug}")
         return roles
 
     def _ability(self, ability: Ability | None, spec: dict, roles: dict[str, Role]) -> None:

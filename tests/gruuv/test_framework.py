@@ -343,3 +343,12 @@ def test_history_page_link_from_the_ability_page(client, organization):
     assert reverse("ability_history", args=[organization.slug, ability.slug]) in (
         page.content.decode()
     )
+
+
+def test_a_file_without_roles_keeps_the_organizations_roles(organization):
+    RoleFactory(organization=organization, slug="builder")
+    data = valid_file()
+    del data["roles"]
+    FrameworkImport(organization, data).run()
+    assert organization.roles.filter(slug="builder").exists()
+    assert Requirement.objects.filter(role__slug="builder").count() == 3
