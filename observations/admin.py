@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from gruuv.admin_scoping import ScopedModelAdmin, ScopedStackedInline, administered_organization_ids
-from observations.models import Comment, Conversation, Observation
+from observations.models import Message, Conversation, Observation
 
 
 @admin.register(Observation)
@@ -34,8 +34,8 @@ class ObservationAdmin(ScopedModelAdmin):
         )
 
 
-class CommentInline(ScopedStackedInline):
-    model = Comment
+class MessageInline(ScopedStackedInline):
+    model = Message
     fields = ["author", "body"]
     extra = 0
 
@@ -44,8 +44,8 @@ class CommentInline(ScopedStackedInline):
 class ConversationAdmin(ScopedModelAdmin):
     list_display = ["topic", "ability", "started_by", "created_at"]
     list_filter = [("ability__organization", admin.RelatedOnlyFieldListFilter)]
-    search_fields = ["topic", "comments__body"]
-    inlines = [CommentInline]
+    search_fields = ["topic", "messages__body"]
+    inlines = [MessageInline]
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("ability", "started_by__user")

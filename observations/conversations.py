@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from django_htmx.http import trigger_client_event
 
 from observations.forms import ConversationForm, MessageForm
-from observations.models import Comment, Conversation
+from observations.models import Message, Conversation
 from organizations.access import organization_for_member
 
 MESSAGES_PER_PAGE = 50
@@ -28,7 +28,7 @@ def conversation_start(request: HttpRequest, org: str, ability: str) -> HttpResp
             conversation = Conversation.objects.create(
                 ability=ability, started_by=membership, topic=form.cleaned_data["topic"]
             )
-            Comment.objects.create(
+            Message.objects.create(
                 conversation=conversation, author=membership, body=form.cleaned_data["body"]
             )
         if not request.htmx:
@@ -74,7 +74,7 @@ def conversation_page(request: HttpRequest, org: str, pk: int) -> TemplateRespon
 
 def _thread_context(request, organization, membership, conversation, reply_form) -> dict:
     """The latest page of messages, or the page before `?before=<id>`."""
-    messages = conversation.comments.select_related("author__user").order_by("-pk")
+    messages = conversation.messages.select_related("author__user").order_by("-pk")
     if before := request.GET.get("before", ""):
         messages = messages.filter(pk__lt=int(before)) if before.isdigit() else messages.none()
     # One more than a page tells whether earlier messages exist, without a COUNT query.
@@ -97,7 +97,7 @@ def conversation_reply(request: HttpRequest, org: str, pk: int) -> HttpResponse:
     form = MessageForm(data=request.POST)
     message = None
     if form.is_valid():
-        message = Comment.objects.create(
+        message = Message.objects.create(
             conversation=conversation, author=membership, body=form.cleaned_data["body"]
         )
         if not request.htmx:
@@ -129,7 +129,7 @@ def conversation_url(conversation: Conversation) -> str:
 def _message(request: HttpRequest, org: str, pk: int, message_pk: int) -> dict:
     """The context of one message of a thread the member may read."""
     organization, membership, conversation = _conversation(request, org, pk)
-    message = get_object_or_404(conversation.comments.select_related("author__user"), pk=message_pk)
+    message = get_object_or_404(conversation.messages.select_related("author__user"), pk=message_pk)
     return {
         "organization": organization,
         "membership": membership,

@@ -111,7 +111,7 @@ class Observation(models.Model):
 class ConversationQuerySet(models.QuerySet):
     def with_activity(self) -> "ConversationQuerySet":
         """Message counts and the latest message, newest activity first, in one query."""
-        messages = Comment.objects.filter(conversation=OuterRef("pk"))
+        messages = Message.objects.filter(conversation=OuterRef("pk"))
         latest = messages.order_by("-created_at", "-pk")
         return self.annotate(
             message_count=Coalesce(
@@ -162,11 +162,11 @@ class Conversation(models.Model):
         return max(self.message_count - 1, 0)
 
 
-class Comment(models.Model):
+class Message(models.Model):
     """A message in a conversation: plain text; deleting one leaves a marker in the thread."""
 
     conversation = models.ForeignKey(
-        Conversation, on_delete=models.CASCADE, related_name="comments"
+        Conversation, on_delete=models.CASCADE, related_name="messages"
     )
     author = models.ForeignKey(
         Membership, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -183,11 +183,11 @@ class Comment(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(deleted_at__isnull=False) | ~Q(body=""),
-                name="comment_body_not_empty",
+                name="message_body_not_empty",
             ),
             models.CheckConstraint(
                 condition=Q(deleted_at__isnull=True) | Q(body=""),
-                name="comment_deleted_keeps_no_text",
+                name="message_deleted_keeps_no_text",
             ),
         ]
 

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from abilities.models import Ability
 from milestones.models import Achievement, Example, Milestone, Requirement
-from observations.models import Comment, Conversation, Observation
+from observations.models import Message, Conversation, Observation
 from organizations.models import Membership, Organization, Role, User
 
 PASSWORD = "correct horse battery"
@@ -136,9 +136,9 @@ class ConversationFactory(factory.django.DjangoModelFactory):
     topic = factory.Sequence(lambda n: f"Topic {n}")
 
 
-class CommentFactory(factory.django.DjangoModelFactory):
+class MessageFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = Comment
+        model = Message
 
     conversation = factory.SubFactory(ConversationFactory)
     author = factory.SubFactory(

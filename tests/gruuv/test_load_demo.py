@@ -7,7 +7,7 @@ from django.core.management import CommandError, call_command
 
 from abilities.models import Ability
 from milestones.models import Achievement, Example, Milestone, Requirement
-from observations.models import Comment, Conversation, Observation
+from observations.models import Message, Conversation, Observation
 from organizations.models import Membership, Organization, Role, User
 from tests.reference.seed import SEED_PAGES, read_seed
 
@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 ALL_MODELS = [
     Organization, Role, Membership, User, Ability, Milestone, Example, Requirement,
-    Achievement, Observation, Conversation, Comment,
+    Achievement, Observation, Conversation, Message,
 ]  # fmt: skip
 
 

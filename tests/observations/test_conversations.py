@@ -4,9 +4,9 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from observations.models import Comment, Conversation
+from observations.models import Message, Conversation
 from tests.factories import (
-    CommentFactory,
+    MessageFactory,
     ConversationFactory,
     MembershipFactory,
     ability_with_ladder,
@@ -41,7 +41,7 @@ def outsider(other_organization):
 @pytest.fixture
 def conversation(ability, member):
     conversation = ConversationFactory(ability=ability, started_by=member, topic="Go or Scala?")
-    CommentFactory(conversation=conversation, author=member, body="Opening thoughts")
+    MessageFactory(conversation=conversation, author=member, body="Opening thoughts")
     return conversation
 
 
@@ -73,11 +73,11 @@ def message_url(name, message) -> str:
 
 def test_members_see_conversations_newest_activity_first(client, ability, member, colleague):
     quiet = ConversationFactory(ability=ability, topic="Quiet one", started_by=member)
-    CommentFactory(conversation=quiet, author=member)
+    MessageFactory(conversation=quiet, author=member)
     busy = ConversationFactory(ability=ability, topic="Busy one", started_by=colleague)
-    CommentFactory(conversation=busy, author=colleague)
-    CommentFactory(conversation=busy, author=member)
-    CommentFactory(conversation=quiet, author=colleague, body="Revived")  # newest activity
+    MessageFactory(conversation=busy, author=colleague)
+    MessageFactory(conversation=busy, author=member)
+    MessageFactory(conversation=quiet, author=colleague, body="Revived")  # newest activity
     client.force_login(member.user)
     lines = text_lines(client.get(ability_url(ability)))
     topics = [line for line in lines if line in {"Quiet one", "Busy one"}]
@@ -99,7 +99,7 @@ def test_member_starts_a_conversation_without_a_reload(client, ability, member):
     assert "Moving to Go" in body
     conversation = Conversation.objects.get()
     assert conversation.started_by == member
-    assert conversation.comments.get().body == "Shall we?"
+    assert conversation.messages.get().body == "Shall we?"
     health = client.get(ability_url(ability), HTTP_HX_TARGET="health", **HTMX)
     assert "✅ Conversed about in 1 conversation" in health.content.decode()
 
@@ -126,7 +126,7 @@ def test_invalid_start_is_refused_and_saves_nothing(client, ability, member, dat
     assert response.status_code == 422
     assert message in str(response.context["conversation_form"].errors[field])
     assert not Conversation.objects.exists()
-    assert not Comment.objects.exists()
+    assert not Message.objects.exists()
     plain = client.post(start_url(ability), data)
     assert plain.status_code == 200
     assert message in plain.content.decode().replace("10,000", "10000")
@@ -148,7 +148,7 @@ def test_non_members_see_the_gate_and_cannot_start(client, ability, outsider, wh
 
 
 def test_member_reads_the_whole_thread(client, conversation, colleague):
-    CommentFactory(conversation=conversation, author=colleague, body="A reply")
+    MessageFactory(conversation=conversation, author=colleague, body="A reply")
     client.force_login(colleague.user)
     lines = text_lines(client.get(thread_url(conversation)))
     assert "Go or Scala?" in lines
@@ -162,7 +162,7 @@ def test_thread_is_404_to_non_members_even_for_a_public_organization(
     assert conversation.ability.organization.is_public
     if who == "outsider":
         client.force_login(outsider.user)
-    message = conversation.comments.get()
+    message = conversation.messages.get()
     assert client.get(thread_url(conversation)).status_code == 404
     assert (
         client.get(thread_url(conversation), HTTP_HX_TARGET="earlier-messages", **HTMX).status_code
@@ -171,7 +171,7 @@ def test_thread_is_404_to_non_members_even_for_a_public_organization(
     assert client.post(reply_url(conversation), {"body": "hi"}, **HTMX).status_code == 404
     assert client.get(message_url("message_edit", message), **HTMX).status_code == 404
     assert client.post(message_url("message_delete", message), **HTMX).status_code == 404
-    assert Comment.objects.count() == 1
+    assert Message.objects.count() == 1
 
 
 def test_a_conversation_under_another_organizations_address_is_404(
@@ -183,7 +183,7 @@ def test_a_conversation_under_another_organizations_address_is_404(
 
 
 def test_messages_are_plain_text_with_links_and_line_breaks(client, conversation, member):
-    CommentFactory(
+    MessageFactory(
         conversation=conversation,
         author=member,
         body='<script>alert("x")</script> <b>bold</b>\nsee https://example.com/docs',
@@ -203,13 +203,13 @@ def test_reply_is_appended_without_a_reload(client, conversation, colleague):
     assert 'hx-swap-oob="beforeend:#messages"' in body
     assert "Agreed" in body
     assert '<form id="reply-form"' in body
-    assert conversation.comments.last().author == colleague
+    assert conversation.messages.last().author == colleague
 
 
 def test_reply_without_javascript_redirects_to_the_message(client, conversation, colleague):
     client.force_login(colleague.user)
     response = client.post(reply_url(conversation), {"body": "Agreed"})
-    message = conversation.comments.last()
+    message = conversation.messages.last()
     assert response["Location"] == f"{thread_url(conversation)}#message-{message.pk}"
 
 
@@ -219,7 +219,7 @@ def test_invalid_reply_is_refused(client, conversation, colleague, body):
     response = client.post(reply_url(conversation), {"body": body}, **HTMX)
     assert response.status_code == 422
     assert 'class="field__errors"' in response.content.decode()
-    assert conversation.comments.count() == 1
+    assert conversation.messages.count() == 1
     plain = client.post(reply_url(conversation), {"body": body})
     assert plain.status_code == 200
     assert "Opening thoughts" in plain.content.decode()  # the thread stays in view
@@ -230,14 +230,14 @@ def test_csrf_is_enforced_on_conversation_posts(conversation, colleague, ability
     client.force_login(colleague.user)
     assert client.post(reply_url(conversation), {"body": "x"}, **HTMX).status_code == 403
     assert client.post(start_url(ability), {"topic": "t", "body": "x"}, **HTMX).status_code == 403
-    assert Comment.objects.count() == 1
+    assert Message.objects.count() == 1
 
 
 # Editing and deleting messages
 
 
 def test_author_edits_their_message(client, conversation, member):
-    message = conversation.comments.get()
+    message = conversation.messages.get()
     client.force_login(member.user)
     assert client.get(message_url("message_edit", message), **HTMX).status_code == 200
     response = client.post(
@@ -252,7 +252,7 @@ def test_author_edits_their_message(client, conversation, member):
 
 
 def test_editing_validates(client, conversation, member):
-    message = conversation.comments.get()
+    message = conversation.messages.get()
     client.force_login(member.user)
     response = client.post(message_url("message_edit", message), {"body": ""}, **HTMX)
     assert response.status_code == 422
@@ -263,8 +263,8 @@ def test_editing_validates(client, conversation, member):
 def test_author_deletes_and_a_marker_keeps_the_threads_shape(
     client, conversation, member, colleague
 ):
-    CommentFactory(conversation=conversation, author=colleague, body="Reply stays")
-    message = conversation.comments.first()
+    MessageFactory(conversation=conversation, author=colleague, body="Reply stays")
+    message = conversation.messages.first()
     client.force_login(member.user)
     confirm = client.get(message_url("message_delete", message))
     assert "Delete this message?" in confirm.content.decode()
@@ -280,7 +280,7 @@ def test_author_deletes_and_a_marker_keeps_the_threads_shape(
 
 def test_admins_delete_any_message_but_edit_none(client, conversation, organization):
     admin = MembershipFactory(organization=organization, level="admin")
-    message = conversation.comments.get()
+    message = conversation.messages.get()
     client.force_login(admin.user)
     assert (
         client.post(message_url("message_edit", message), {"body": "Rewritten"}).status_code == 403
@@ -291,7 +291,7 @@ def test_admins_delete_any_message_but_edit_none(client, conversation, organizat
 
 
 def test_other_members_change_nothing(client, conversation, colleague):
-    message = conversation.comments.get()
+    message = conversation.messages.get()
     client.force_login(colleague.user)
     assert client.get(message_url("message_edit", message)).status_code == 403
     assert client.post(message_url("message_edit", message), {"body": "Hijack"}).status_code == 403
@@ -301,7 +301,7 @@ def test_other_members_change_nothing(client, conversation, colleague):
 
 
 def test_a_deleted_message_cannot_be_edited_back(client, conversation, member):
-    message = conversation.comments.get()
+    message = conversation.messages.get()
     message.soft_delete()
     client.force_login(member.user)
     assert client.post(message_url("message_edit", message), {"body": "Back"}).status_code == 403
@@ -314,7 +314,7 @@ def test_a_long_thread_shows_the_latest_page_and_loads_earlier_on_demand(
     client, conversation, member
 ):
     for n in range(1, 200):
-        CommentFactory(conversation=conversation, author=member, body=f"Message {n}")
+        MessageFactory(conversation=conversation, author=member, body=f"Message {n}")
     client.force_login(member.user)
     response = client.get(thread_url(conversation))
     shown = response.context["messages_shown"]
@@ -339,7 +339,7 @@ def test_thread_query_budget_does_not_grow(
     client, conversation, member, messages, django_assert_num_queries
 ):
     for _ in range(messages):
-        CommentFactory(conversation=conversation, author=member)
+        MessageFactory(conversation=conversation, author=member)
     client.force_login(member.user)
     # 1 session, 2 user, 3 organization, 4 membership, 5 conversation, 6 a page of messages,
     # 7 the header's organizations
@@ -354,7 +354,7 @@ def test_ability_page_query_budget_does_not_grow_with_messages(
     for _ in range(5):
         conversation = ConversationFactory(ability=ability, started_by=member)
         for _ in range(messages // 5):
-            CommentFactory(conversation=conversation, author=member)
+            MessageFactory(conversation=conversation, author=member)
     client.force_login(member.user)
     # 1 session, 2 user, 3 organization, 4 membership, 5 ability with health counts,
     # 6 readable observations, 7 the header's organizations, 8 milestones, 9 examples,

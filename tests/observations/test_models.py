@@ -8,7 +8,7 @@ from django.utils import timezone
 from observations.models import Observation
 from tests.factories import (
     AbilityFactory,
-    CommentFactory,
+    MessageFactory,
     ConversationFactory,
     MembershipFactory,
     ObservationFactory,
@@ -58,14 +58,14 @@ def test_empty_topic_and_body_refused_by_the_database():
     with pytest.raises(IntegrityError), transaction.atomic():
         ConversationFactory(topic="")
     with pytest.raises(IntegrityError), transaction.atomic():
-        CommentFactory(body="")
+        MessageFactory(body="")
 
 
 def test_a_message_needs_text_unless_deleted():
-    comment = CommentFactory.build(conversation=ConversationFactory(), author=None, body="  ")
+    message = MessageFactory.build(conversation=ConversationFactory(), author=None, body="  ")
     with pytest.raises(ValidationError) as error:
-        comment.full_clean()
+        message.full_clean()
     assert "body" in error.value.message_dict
     with pytest.raises(IntegrityError), transaction.atomic():
-        CommentFactory(body="", deleted_at=timezone.now())  # fine so far…
-        CommentFactory(body="kept", deleted_at=timezone.now())  # …but a deleted one keeps no text
+        MessageFactory(body="", deleted_at=timezone.now())  # fine so far…
+        MessageFactory(body="kept", deleted_at=timezone.now())  # …but a deleted one keeps no text
