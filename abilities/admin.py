@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.db import models
 from django.utils.html import format_html_join
 
+from abilities.health import badges, with_health
 from abilities.models import Ability
 from gruuv.admin_scoping import ScopedModelAdmin, ScopedStackedInline
 from milestones.models import Milestone
@@ -30,18 +31,16 @@ class AbilityAdmin(ScopedModelAdmin):
     inlines = [MilestoneInline]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("organization").with_health()
+        return with_health(super().get_queryset(request).select_related("organization"))
 
     @admin.display(description="Health")
     def health_icons(self, ability: Ability) -> str:
         return format_html_join(
-            "", '<span title="{}">{}</span>', ((b.text, b.icon) for b in ability.health())
+            "", '<span title="{}">{}</span>', ((b.text, b.icon) for b in badges(ability))
         )
 
     @admin.display(description="Configuration health")
     def health_lines(self, ability: Ability) -> str:
         if ability.pk is None:
             return "–"
-        return format_html_join(
-            "", "<div>{} {}</div>", ((b.icon, b.text) for b in ability.health())
-        )
+        return format_html_join("", "<div>{} {}</div>", ((b.icon, b.text) for b in badges(ability)))

@@ -1,12 +1,24 @@
-"""Configuration health: whether an ability is alive or forgotten, computed from its data."""
+"""Configuration health: whether an ability is alive or forgotten, computed from its data.
+
+It sits above the models it counts (abilities, milestones, observations), so no model imports
+upwards: `with_health()` annotates a QuerySet of abilities, `badges()` reads those annotations.
+"""
 
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+from django.db import models
+from django.db.models import Count, IntegerField, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from abilities.models import Ability
 from gruuv.timesince import distance_in_words, whole_months_between
+from milestones.models import Achievement, Requirement
+from observations.models import Conversation, Observation
+
+COUNTS = ("role_count", "observation_count", "achiever_count", "conversation_count")
 
 
 class Level(StrEnum):
@@ -22,7 +34,6 @@ class Level(StrEnum):
 
 @dataclass(frozen=True)
 class Badge:
-    topic: str  # roles, observations, achievements, freshness, conversations
     level: Level
     text: str
 
@@ -38,61 +49,73 @@ class Badge:
         return f"{self.icon} {self.text}"
 
 
+class NotAnnotated(LookupError):
+    """An ability loaded without `with_health()`: refused, rather than one query per ability."""
+
+
+def with_health(abilities: models.QuerySet[Ability]) -> models.QuerySet[Ability]:
+    """`abilities` annotated with the counts behind the badges: one query for any number."""
+    return abilities.annotate(
+        role_count=_count(Requirement.objects.filter(ability=OuterRef("pk")), "ability", "role"),
+        observation_count=_count(
+            Observation.objects.filter(ability=OuterRef("pk")), "ability", "pk"
+        ),
+        achiever_count=_count(
+            Achievement.objects.filter(milestone__ability=OuterRef("pk")),
+            "milestone__ability",
+            "membership",
+        ),
+        conversation_count=_count(
+            Conversation.objects.filter(ability=OuterRef("pk")), "ability", "pk"
+        ),
+    )
+
+
+def _count(queryset: models.QuerySet, group_by: str, field: str) -> Coalesce:
+    """A correlated COUNT subquery, so the counts of many abilities cost one query."""
+    counted = queryset.order_by().values(group_by).annotate(_n=Count(field, distinct=True))
+    return Coalesce(Subquery(counted.values("_n"), output_field=IntegerField()), 0)
+
+
 def _counted(count: int, singular: str, plural: str) -> str:
     return f"1 {singular}" if count == 1 else f"{count} {plural}"
-
-
-def _counts(ability) -> tuple[int, int, int, int]:
-    """The four counts, from `AbilityQuerySet.with_health()` or, failing that, one query."""
-    if not hasattr(ability, "role_count"):
-        from abilities.models import Ability
-
-        annotated = Ability.objects.with_health().get(pk=ability.pk)
-        for name in ("role_count", "observation_count", "achiever_count", "conversation_count"):
-            setattr(ability, name, getattr(annotated, name))
-    return (
-        ability.role_count,
-        ability.observation_count,
-        ability.achiever_count,
-        ability.conversation_count,
-    )
 
 
 def freshness(updated_at: datetime, now: datetime) -> Badge:
     months = whole_months_between(updated_at, now)
     level = Level.OK if months < 6 else Level.WARNING if months < 12 else Level.ERROR
-    return Badge("freshness", level, f"Last updated: {distance_in_words(updated_at, now)} ago")
+    return Badge(level, f"Last updated: {distance_in_words(updated_at, now)} ago")
 
 
-def health_of(ability, now: datetime | None = None) -> list[Badge]:
-    now = now or timezone.now()
-    roles, observations, achievers, conversations = _counts(ability)
+def badges(ability: Ability, now: datetime | None = None) -> list[Badge]:
+    """The five badges of an ability loaded through `with_health()`."""
+    if missing := [name for name in COUNTS if not hasattr(ability, name)]:
+        raise NotAnnotated(f"{ability!r} lacks {', '.join(missing)}: load it with with_health()")
+    roles, observations = ability.role_count, ability.observation_count
+    achievers, conversations = ability.achiever_count, ability.conversation_count
     return [
-        Badge("roles", Level.OK, f"Associated with {_counted(roles, 'role', 'roles')}")
+        Badge(Level.OK, f"Associated with {_counted(roles, 'role', 'roles')}")
         if roles
-        else Badge("roles", Level.WARNING, "Associated with no roles"),
+        else Badge(Level.WARNING, "Associated with no roles"),
         Badge(
-            "observations",
             Level.OK,
             f"Has been referenced in {_counted(observations, 'observation', 'observations')}",
         )
         if observations
-        else Badge("observations", Level.WARNING, "Has been referenced in no observations"),
+        else Badge(Level.WARNING, "Has been referenced in no observations"),
         Badge(
-            "achievements",
             Level.OK,
             "1 person has achieved a milestone on this ability"
             if achievers == 1
             else f"{achievers} people have achieved a milestone on this ability",
         )
         if achievers
-        else Badge("achievements", Level.INFO, "No one has achieved a milestone on this ability"),
-        freshness(ability.updated_at, now),
+        else Badge(Level.INFO, "No one has achieved a milestone on this ability"),
+        freshness(ability.updated_at, now or timezone.now()),
         Badge(
-            "conversations",
             Level.OK,
             f"Conversed about in {_counted(conversations, 'conversation', 'conversations')}",
         )
         if conversations
-        else Badge("conversations", Level.INFO, "Never conversed about"),
+        else Badge(Level.INFO, "Never conversed about"),
     ]

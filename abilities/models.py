@@ -1,6 +1,5 @@
 from django.db import models
-from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -24,34 +23,6 @@ class AbilityQuerySet(models.QuerySet):
                 | Q(description__icontains=word)
             )
         return matches
-
-    def with_health(self) -> "AbilityQuerySet":
-        """Annotate the counts behind the configuration-health badges."""
-        from milestones.models import Achievement, Requirement
-        from observations.models import Conversation, Observation
-
-        return self.annotate(
-            role_count=_count(
-                Requirement.objects.filter(ability=OuterRef("pk")), "ability", "role"
-            ),
-            observation_count=_count(
-                Observation.objects.filter(ability=OuterRef("pk")), "ability", "pk"
-            ),
-            achiever_count=_count(
-                Achievement.objects.filter(milestone__ability=OuterRef("pk")),
-                "milestone__ability",
-                "membership",
-            ),
-            conversation_count=_count(
-                Conversation.objects.filter(ability=OuterRef("pk")), "ability", "pk"
-            ),
-        )
-
-
-def _count(queryset: models.QuerySet, group_by: str, field: str) -> Coalesce:
-    """A correlated COUNT subquery, so the counts of many abilities cost one query."""
-    counted = queryset.order_by().values(group_by).annotate(_n=Count(field, distinct=True))
-    return Coalesce(Subquery(counted.values("_n"), output_field=IntegerField()), 0)
 
 
 class Ability(ContentTracked):
@@ -96,9 +67,3 @@ class Ability(ContentTracked):
 
     def get_absolute_url(self) -> str:
         return reverse("ability", args=[self.organization.slug, self.slug])
-
-    def health(self, now=None):
-        """The configuration-health badges, from `with_health()` counts when annotated."""
-        from abilities.health import health_of
-
-        return health_of(self, now=now)

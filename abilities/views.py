@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.vary import vary_on_headers
 
+from abilities.health import badges, with_health
 from abilities.history import ability_history
 from observations.forms import ConversationForm, ObservationForm
 from observations.models import Observation
@@ -22,8 +23,8 @@ def organization_page(request: HttpRequest, org: str) -> TemplateResponse:
     query = request.GET.get("q", "").strip()
     needs_attention = request.GET.get("attention") == "1"
     now = timezone.now()
-    abilities = organization.abilities.with_health().matching(query)
-    rows = [(ability, ability.health(now)) for ability in abilities]
+    abilities = with_health(organization.abilities.matching(query))
+    rows = [(ability, badges(ability, now)) for ability in abilities]
     if needs_attention:
         rows = [(a, badges) for a, badges in rows if any(b.needs_attention for b in badges)]
     template_name = "abilities/organization.html"
@@ -42,7 +43,7 @@ def organization_page(request: HttpRequest, org: str) -> TemplateResponse:
 @vary_on_headers("HX-Request")
 def ability_page(request: HttpRequest, org: str, ability: str) -> TemplateResponse:
     organization, membership = organization_for_reader(request, org)
-    ability = get_object_or_404(organization.abilities.with_health(), slug=ability)
+    ability = get_object_or_404(with_health(organization.abilities), slug=ability)
     observations = (
         Observation.objects.visible_to(request.user)
         .filter(ability=ability)
@@ -56,7 +57,7 @@ def ability_page(request: HttpRequest, org: str, ability: str) -> TemplateRespon
         "membership": membership,
         "ability": ability,
         "milestones": ability.milestones.prefetch_related("examples"),
-        "badges": ability.health(),
+        "badges": badges(ability),
         "requirements": ability.requirements.select_related("role").order_by("role__name"),
         # One more than shown tells whether older ones exist, without a COUNT query.
         "observations": list(observations[: OBSERVATIONS_SHOWN + 1]),

@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from gruuv.admin_scoping import ScopedModelAdmin, ScopedStackedInline, administered_organization_ids
-from observations.models import Message, Conversation, Observation
+from observations.models import Conversation, Message, Observation
 
 
 @admin.register(Observation)

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from django_htmx.http import trigger_client_event
 
 from observations.forms import ConversationForm, MessageForm
-from observations.models import Message, Conversation
+from observations.models import Conversation, Message
 from organizations.access import organization_for_member
 
 MESSAGES_PER_PAGE = 50

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from abilities.models import Ability
 from milestones.models import Achievement, Example, Milestone, Requirement
-from observations.models import Message, Conversation, Observation
+from observations.models import Conversation, Message, Observation
 from organizations.models import Membership, Organization, Role, User
 
 PASSWORD = "correct horse battery"

@@ -3,6 +3,7 @@ import datetime
 import pytest
 import time_machine
 
+from abilities.health import NotAnnotated, badges, with_health
 from abilities.models import Ability
 from observations.models import Observation
 from tests.factories import (
@@ -20,7 +21,7 @@ NOW = datetime.datetime(2026, 11, 23, 12, 0, tzinfo=datetime.UTC)
 
 
 def lines(ability) -> list[str]:
-    return [str(badge) for badge in Ability.objects.with_health().get(pk=ability.pk).health(NOW)]
+    return [str(badge) for badge in badges(with_health(Ability.objects).get(pk=ability.pk), NOW)]
 
 
 def ability_updated(**delta) -> Ability:
@@ -108,15 +109,14 @@ def test_health_of_many_abilities_is_one_query(django_assert_num_queries):
         ConversationFactory(ability=ability)
     # 1: abilities with their four counts as correlated subqueries
     with django_assert_num_queries(1), time_machine.travel(NOW):
-        badges = [ability.health() for ability in Ability.objects.with_health()]
-    assert len(badges) == 20
-    assert all(str(b[0]) == "✅ Associated with 1 role" for b in badges)
+        every = [badges(ability) for ability in with_health(Ability.objects.all())]
+    assert len(every) == 20
+    assert all(str(b[0]) == "✅ Associated with 1 role" for b in every)
 
 
-def test_health_without_annotations_still_works(django_assert_num_queries):
+def test_an_ability_loaded_without_its_counts_is_refused_not_queried(django_assert_num_queries):
     ability = ability_updated(days=2)
     RequirementFactory(ability=ability)
     ability = Ability.objects.get(pk=ability.pk)
-    # 1: the counts, fetched once for an ability loaded without them
-    with django_assert_num_queries(1):
-        assert str(ability.health(NOW)[0]) == "✅ Associated with 1 role"
+    with django_assert_num_queries(0), pytest.raises(NotAnnotated, match="with_health"):
+        badges(ability, NOW)

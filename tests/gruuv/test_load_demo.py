@@ -5,9 +5,10 @@ import pytest
 import time_machine
 from django.core.management import CommandError, call_command
 
+from abilities.health import badges, with_health
 from abilities.models import Ability
 from milestones.models import Achievement, Example, Milestone, Requirement
-from observations.models import Message, Conversation, Observation
+from observations.models import Conversation, Message, Observation
 from organizations.models import Membership, Organization, Role, User
 from tests.reference.seed import SEED_PAGES, read_seed
 
@@ -29,7 +30,7 @@ def snapshot() -> dict:
 @pytest.mark.parametrize(("org_slug", "ability_slug"), list(SEED_PAGES))
 def test_demo_ability_matches_its_seed_page(demo, org_slug, ability_slug):
     seed = read_seed(SEED_PAGES[(org_slug, ability_slug)])
-    ability = Ability.objects.with_health().get(organization__slug=org_slug, slug=ability_slug)
+    ability = with_health(Ability.objects).get(organization__slug=org_slug, slug=ability_slug)
     uses_miles = ability.organization.uses_miles
 
     assert [ability.summary, *filter(None, [ability.description])] == seed.description
@@ -41,7 +42,7 @@ def test_demo_ability_matches_its_seed_page(demo, org_slug, ability_slug):
         assert [t for t in (milestone.summary, milestone.description) if t] == expected.texts
         examples = [(e.behaviour, e.example_task) for e in milestone.examples.all()]
         assert examples == expected.examples
-    assert [str(badge) for badge in ability.health()] == seed.health
+    assert [str(badge) for badge in badges(ability)] == seed.health
     requirements = ability.requirements.select_related("role").order_by("role__name")
     assert [str(requirement) for requirement in requirements] == seed.requirements
 
@@ -85,9 +86,9 @@ def test_reset_restores_the_seed_after_edits(demo):
     milestone.summary = "Edited while trying the demo"
     milestone.save()
     call_command("load_demo", "--reset", stdout=StringIO())
-    servers = Ability.objects.get(slug="servers")
+    servers = with_health(Ability.objects).get(slug="servers")
     assert servers.milestones.get(level=3).summary.startswith("Designs standalone systems")
-    assert str(servers.health()[3]) == "⛔️ Last updated: almost 5 years ago"
+    assert str(badges(servers)[3]) == "⛔️ Last updated: almost 5 years ago"
     assert Organization.objects.count() == 2
 
 
@@ -103,7 +104,7 @@ def test_ages_read_right_on_any_day(settings, today):
     settings.DEBUG = True
     with time_machine.travel(today, tick=False):
         call_command("load_demo", stdout=StringIO())
-        ages = {a.slug: str(a.health()[3]) for a in Ability.objects.with_health()}
+        ages = {a.slug: str(badges(a)[3]) for a in with_health(Ability.objects.all())}
     assert ages == {
         "servers": "⛔️ Last updated: almost 5 years ago",
         "infrastructure": "⛔️ Last updated: about 5 years ago",

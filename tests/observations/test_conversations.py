@@ -4,11 +4,11 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from observations.models import Message, Conversation
+from observations.models import Conversation, Message
 from tests.factories import (
-    MessageFactory,
     ConversationFactory,
     MembershipFactory,
+    MessageFactory,
     ability_with_ladder,
 )
 from tests.pages import text_lines

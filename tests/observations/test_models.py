@@ -8,9 +8,9 @@ from django.utils import timezone
 from observations.models import Observation
 from tests.factories import (
     AbilityFactory,
-    MessageFactory,
     ConversationFactory,
     MembershipFactory,
+    MessageFactory,
     ObservationFactory,
 )
 
