@@ -1,22 +1,24 @@
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
-from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.vary import vary_on_headers
 
 from abilities.health import badges, with_health
 from abilities.history import ability_history
-from observations.forms import ConversationForm, ObservationForm
+from gruuv.rendering import render
+from observations.conversations import conversations_context
+from observations.forms import ObservationForm
 from observations.models import Observation
-from organizations.access import organization_for_reader
+from observations.views import observation_form_context
+from organizations.access import (
+    may_read_members_pages,
+    may_record_observations,
+    organization_for_reader,
+)
 
 OBSERVATIONS_SHOWN = 20
-# Sections of the ability page that refresh themselves after an observation is recorded.
-ABILITY_PARTIALS = {"health", "observations", "conversations"}
 
 
-@vary_on_headers("HX-Request")
 def organization_page(request: HttpRequest, org: str) -> TemplateResponse:
     """Every ability with its health; the filter narrows the list (an HTMX partial)."""
     organization, membership = organization_for_reader(request, org)
@@ -26,10 +28,7 @@ def organization_page(request: HttpRequest, org: str) -> TemplateResponse:
     abilities = with_health(organization.abilities.matching(query))
     rows = [(ability, badges(ability, now)) for ability in abilities]
     if needs_attention:
-        rows = [(a, badges) for a, badges in rows if any(b.needs_attention for b in badges)]
-    template_name = "abilities/organization.html"
-    if request.htmx and not request.htmx.history_restore_request:
-        template_name += "#ability-list"
+        rows = [(a, found) for a, found in rows if any(b.needs_attention for b in found)]
     context = {
         "organization": organization,
         "membership": membership,
@@ -37,10 +36,9 @@ def organization_page(request: HttpRequest, org: str) -> TemplateResponse:
         "query": query,
         "needs_attention": needs_attention,
     }
-    return TemplateResponse(request, template_name, context)
+    return render(request, "abilities/organization.html", context, partials=["ability-list"])
 
 
-@vary_on_headers("HX-Request")
 def ability_page(request: HttpRequest, org: str, ability: str) -> TemplateResponse:
     organization, membership = organization_for_reader(request, org)
     ability = get_object_or_404(with_health(organization.abilities), slug=ability)
@@ -49,9 +47,6 @@ def ability_page(request: HttpRequest, org: str, ability: str) -> TemplateRespon
         .filter(ability=ability)
         .select_related("observer__user", "subject__user")
     )
-    template_name = "abilities/ability.html"
-    if request.htmx and request.htmx.target in ABILITY_PARTIALS:
-        template_name += f"#{request.htmx.target}"
     context = {
         "organization": organization,
         "membership": membership,
@@ -63,20 +58,17 @@ def ability_page(request: HttpRequest, org: str, ability: str) -> TemplateRespon
         "observations": list(observations[: OBSERVATIONS_SHOWN + 1]),
         "observations_shown": OBSERVATIONS_SHOWN,
     }
-    if membership:  # conversations are for members only
-        context |= {
-            "conversations": ability.conversations.with_activity().select_related(
-                "started_by__user"
-            ),
-            "conversation_form": ConversationForm(),
-        }
-    if membership and membership.is_manager:
-        context |= {
-            "form": ObservationForm(organization, initial={"ability": ability}),
-            "action": reverse("observation_new", args=[organization.slug]),
-            "next": request.path,
-        }
-    return TemplateResponse(request, template_name, context)
+    if may_read_members_pages(membership):  # conversations are for members only
+        context |= conversations_context(ability)
+    if may_record_observations(membership):
+        form = ObservationForm(organization, initial={"ability": ability})
+        context |= observation_form_context(request, organization, form, next_url=request.path)
+    return render(
+        request,
+        "abilities/ability.html",
+        context,
+        partials=["health", "observations", "conversations"],
+    )
 
 
 def ability_history_page(request: HttpRequest, org: str, ability: str) -> TemplateResponse:
@@ -88,4 +80,4 @@ def ability_history_page(request: HttpRequest, org: str, ability: str) -> Templa
         "ability": ability,
         "changes": ability_history(ability),
     }
-    return TemplateResponse(request, "abilities/history.html", context)
+    return render(request, "abilities/history.html", context)

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.forms",
     "django_htmx",
     "simple_history",
     "gruuv",
@@ -64,6 +65,7 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "gruuv.urls"
+FORM_RENDERER = "gruuv.forms.FormRenderer"
 WSGI_APPLICATION = "gruuv.wsgi.application"
 
 TEMPLATES = [

@@ -3,6 +3,7 @@ from django.urls import include, path
 
 from abilities import views as abilities
 from gruuv import views
+from milestones import views as milestones
 from observations import conversations
 from observations import views as observations
 from organizations import views as organizations
@@ -42,16 +43,16 @@ organization_patterns = [
     ),
     path("roles/", organizations.role_list, name="roles"),
     path("roles/<slug:role>/", organizations.role_page, name="role"),
-    path("people/", organizations.people, name="people"),
-    path("people/<str:username>/", organizations.person_page, name="person"),
+    path("people/", milestones.people, name="people"),
+    path("people/<str:username>/", milestones.person_page, name="person"),
     path(
         "people/<str:username>/achievements/",
-        organizations.award_milestone,
+        milestones.award_milestone,
         name="award_milestone",
     ),
     path(
         "people/<str:username>/achievements/<int:pk>/revoke/",
-        organizations.revoke_milestone,
+        milestones.revoke_milestone,
         name="revoke_milestone",
     ),
     path("observations/new/", observations.observation_new, name="observation_new"),

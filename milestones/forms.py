@@ -16,7 +16,6 @@ class AwardForm(forms.Form):
     )
 
     def __init__(self, organization: Organization, person: Membership, *args, **kwargs):
-        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.person = person
         self.fields["milestone"].queryset = (

@@ -1,23 +1,38 @@
 """Conversations about an ability: members only, whatever the organization's public setting."""
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
-from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 from django_htmx.http import trigger_client_event
 
+from abilities.models import Ability
+from gruuv.rendering import render
 from observations.forms import ConversationForm, MessageForm
 from observations.models import Conversation, Message
-from organizations.access import organization_for_member
+from organizations.access import (
+    may_delete_message,
+    may_edit_message,
+    members_only,
+    organization_for_member,
+    require,
+)
 
 MESSAGES_PER_PAGE = 50
 CHANGED = "conversationsChanged"
 
 
+def conversations_context(ability: Ability, form: ConversationForm | None = None) -> dict:
+    """The ability page's `conversations` partial: the list, newest activity first, and the form."""
+    return {
+        "conversations": ability.conversations.with_activity().select_related("started_by__user"),
+        "conversation_form": form or ConversationForm(),
+    }
+
+
+@members_only
 @require_POST
 def conversation_start(request: HttpRequest, org: str, ability: str) -> HttpResponse:
     organization, membership = organization_for_member(request, org)
@@ -34,20 +49,16 @@ def conversation_start(request: HttpRequest, org: str, ability: str) -> HttpResp
         if not request.htmx:
             return redirect("conversation", org, conversation.pk)
         form = ConversationForm()
-    context = {
-        "organization": organization,
-        "membership": membership,
-        "ability": ability,
-        "conversations": ability.conversations.with_activity().select_related("started_by__user"),
-        "conversation_form": form,
-    }
+    context = {"organization": organization, "membership": membership, "ability": ability}
+    context |= conversations_context(ability, form)
     if not request.htmx:  # invalid, without JavaScript: the form alone, errors beside fields
-        return TemplateResponse(request, "observations/conversation_start.html", context)
-    response = TemplateResponse(
+        return render(request, "observations/conversation_start.html", context, invalid=True)
+    response = render(
         request,
-        "abilities/ability.html#conversations",
+        "abilities/ability.html",
         context,
-        status=422 if form.errors else 200,
+        partial="conversations",
+        invalid=bool(form.errors),
     )
     return response if form.errors else trigger_client_event(response, CHANGED)
 
@@ -63,13 +74,11 @@ def _conversation(request: HttpRequest, org: str, pk: int):
     return organization, membership, conversation
 
 
-def conversation_page(request: HttpRequest, org: str, pk: int) -> TemplateResponse:
+@members_only
+def conversation_page(request: HttpRequest, org: str, pk: int) -> HttpResponse:
     organization, membership, conversation = _conversation(request, org, pk)
-    template_name = "observations/conversation.html"
-    if request.htmx and request.htmx.target == "earlier-messages":
-        template_name += "#earlier"
     context = _thread_context(request, organization, membership, conversation, MessageForm())
-    return TemplateResponse(request, template_name, context)
+    return render(request, "observations/conversation.html", context, partials=["earlier-messages"])
 
 
 def _thread_context(request, organization, membership, conversation, reply_form) -> dict:
@@ -91,6 +100,7 @@ def _thread_context(request, organization, membership, conversation, reply_form)
     }
 
 
+@members_only
 @require_POST
 def conversation_reply(request: HttpRequest, org: str, pk: int) -> HttpResponse:
     organization, membership, conversation = _conversation(request, org, pk)
@@ -105,7 +115,7 @@ def conversation_reply(request: HttpRequest, org: str, pk: int) -> HttpResponse:
         form = MessageForm()
     if not request.htmx:  # invalid, without JavaScript: the thread, errors beside the field
         context = _thread_context(request, organization, membership, conversation, form)
-        return TemplateResponse(request, "observations/conversation.html", context)
+        return render(request, "observations/conversation.html", context, invalid=True)
     context = {
         "organization": organization,
         "membership": membership,
@@ -114,11 +124,12 @@ def conversation_reply(request: HttpRequest, org: str, pk: int) -> HttpResponse:
         "new_message": message,
     }
     # A fresh form; the new message is appended to the thread out of band.
-    return TemplateResponse(
+    return render(
         request,
-        "observations/conversation.html#reply",
+        "observations/conversation.html",
         context,
-        status=422 if form.errors else 200,
+        partial="reply-form",
+        invalid=bool(form.errors),
     )
 
 
@@ -141,34 +152,39 @@ def _message(request: HttpRequest, org: str, pk: int, message_pk: int) -> dict:
 def _message_changed(request: HttpRequest, context: dict) -> HttpResponse:
     """The message in place for HTMX; back to it in the thread otherwise."""
     if request.htmx:
-        return TemplateResponse(request, "observations/_message.html", context)
+        return render(request, "observations/_message.html", context)
     url = conversation_url(context["conversation"])
     return redirect(f"{url}#message-{context['message'].pk}")
 
 
+@members_only
 def message_edit(request: HttpRequest, org: str, pk: int, message_pk: int) -> HttpResponse:
     context = _message(request, org, pk, message_pk)
     message = context["message"]
-    if not message.may_be_changed_by(context["membership"]):
-        raise PermissionDenied("Only the author edits a message.")
+    require(may_edit_message(context["membership"], message), "Only the author edits a message.")
     form = MessageForm(data=request.POST or None, initial={"body": message.body})
     if request.method == "POST" and form.is_valid():
         message.body = form.cleaned_data["body"]
         message.edited_at = timezone.now()
         message.save(update_fields=["body", "edited_at"])
         return _message_changed(request, context)
-    template_name = "observations/message_edit.html"
-    if request.htmx:
-        template_name += "#edit-form"
-    status = 422 if request.method == "POST" and request.htmx else 200
-    return TemplateResponse(request, template_name, context | {"form": form}, status=status)
+    return render(
+        request,
+        "observations/message_edit.html",
+        context | {"form": form},
+        partial="edit-form",
+        invalid=bool(form.errors),
+    )
 
 
+@members_only
 def message_delete(request: HttpRequest, org: str, pk: int, message_pk: int) -> HttpResponse:
     context = _message(request, org, pk, message_pk)
-    if not context["message"].may_be_deleted_by(context["membership"]):
-        raise PermissionDenied("Only the author or an admin deletes a message.")
+    require(
+        may_delete_message(context["membership"], context["message"]),
+        "Only the author or an admin deletes a message.",
+    )
     if request.method == "POST":
         context["message"].soft_delete()
         return _message_changed(request, context)
-    return TemplateResponse(request, "observations/message_confirm_delete.html", context)
+    return render(request, "observations/message_confirm_delete.html", context)

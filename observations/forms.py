@@ -42,7 +42,6 @@ class ObservationForm(forms.ModelForm):
         fields = ["subject", "ability", "level", "story", "observed_on", "privacy"]
 
     def __init__(self, organization: Organization, *args, **kwargs):
-        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.instance.organization = organization
         self.fields["subject"].queryset = organization.memberships.select_related("user").order_by(
@@ -66,12 +65,6 @@ class ObservationForm(forms.ModelForm):
         if not story:
             raise forms.ValidationError("Tell what happened.")
         return story
-
-    def clean_observed_on(self):
-        observed_on = self.cleaned_data["observed_on"]
-        if observed_on > timezone.localdate():
-            raise forms.ValidationError("An observation cannot be dated in the future.")
-        return observed_on
 
     def clean(self):
         cleaned = super().clean()
@@ -101,14 +94,6 @@ class ConversationForm(forms.Form):
     topic = forms.CharField(label="Topic", max_length=200)
     body = _message_field("First message")
 
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("label_suffix", "")
-        super().__init__(*args, **kwargs)
-
 
 class MessageForm(forms.Form):
     body = _message_field("Message")
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("label_suffix", "")
-        super().__init__(*args, **kwargs)

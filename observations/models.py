@@ -28,7 +28,7 @@ class ObservationQuerySet(models.QuerySet):
             return self.filter(public)
         P = Observation.Privacy
         mine = Membership.objects.filter(user=user)
-        managing = mine.filter(level__in=[Membership.Level.MANAGER, Membership.Level.ADMIN])
+        managing = mine.filter(level__in=Membership.MANAGING)
         return self.filter(
             public
             | Q(observer__in=mine)
@@ -209,11 +209,3 @@ class Message(models.Model):
         self.body = ""
         self.deleted_at = timezone.now()
         self.save(update_fields=["body", "deleted_at"])
-
-    def may_be_changed_by(self, membership: Membership) -> bool:
-        return self.deleted_at is None and self.author_id == membership.pk
-
-    def may_be_deleted_by(self, membership: Membership) -> bool:
-        return self.deleted_at is None and (
-            self.author_id == membership.pk or membership.level == Membership.Level.ADMIN
-        )

@@ -1,5 +1,3 @@
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -7,11 +5,20 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django_htmx.http import trigger_client_event
 
+from gruuv.rendering import render
 from observations.forms import ObservationForm
 from observations.models import Observation
-from organizations.access import organization_for_member
+from organizations.access import (
+    may_change_observation,
+    may_record_observations,
+    members_only,
+    organization_for_member,
+    require,
+)
+from organizations.models import Organization
 
 CHANGED = "observationsChanged"  # the client event that refreshes lists and health badges
+FORM_TEMPLATE = "observations/observation_form.html"
 
 
 def _next_url(request: HttpRequest, fallback: str) -> str:
@@ -21,14 +28,30 @@ def _next_url(request: HttpRequest, fallback: str) -> str:
     return fallback
 
 
-def _manager(request: HttpRequest, org: str):
+def _recorder(request: HttpRequest, org: str):
     organization, membership = organization_for_member(request, org)
-    if not membership.is_manager:
-        raise PermissionDenied("Only managers and admins record observations.")
+    require(may_record_observations(membership), "Only managers and admins record observations.")
     return organization, membership
 
 
-def _prefill(request: HttpRequest, organization) -> dict:
+def observation_form_context(
+    request: HttpRequest,
+    organization: Organization,
+    form: ObservationForm,
+    *,
+    next_url: str = "",
+    saved: Observation | None = None,
+) -> dict:
+    """The `record-observation` partial's context, wherever the form is shown."""
+    return {
+        "form": form,
+        "saved": saved,
+        "next": next_url or _next_url(request, ""),
+        "action": reverse("observation_new", args=[organization.slug]),
+    }
+
+
+def _prefill(request: HttpRequest, organization: Organization) -> dict:
     initial = {}
     if username := request.GET.get("subject"):
         initial["subject"] = organization.memberships.filter(user__username=username).first()
@@ -37,38 +60,26 @@ def _prefill(request: HttpRequest, organization) -> dict:
     return {key: value for key, value in initial.items() if value is not None}
 
 
-@login_required
+@members_only
 def observation_new(request: HttpRequest, org: str) -> HttpResponse:
-    organization, membership = _manager(request, org)
+    organization, membership = _recorder(request, org)
     form = ObservationForm(
         organization, data=request.POST or None, initial=_prefill(request, organization)
     )
     form.instance.observer = membership
-    template_name = "observations/observation_form.html"
-    if request.htmx:
-        template_name += "#observation-form"
+    saved = None
     if request.method == "POST" and form.is_valid():
-        observation = form.save()
+        saved = form.save()
         if not request.htmx:
-            return redirect(_next_url(request, _person_url(observation)))
+            return redirect(_next_url(request, _person_url(saved)))
         # A fresh form for the next observation; the page's lists refresh themselves.
-        fresh = ObservationForm(organization, initial={"ability": observation.ability})
-        context = _form_context(request, organization, membership, fresh, saved=observation)
-        return trigger_client_event(TemplateResponse(request, template_name, context), CHANGED)
-    status = 422 if request.method == "POST" and request.htmx else 200
-    context = _form_context(request, organization, membership, form)
-    return TemplateResponse(request, template_name, context, status=status)
-
-
-def _form_context(request, organization, membership, form, saved=None) -> dict:
-    return {
-        "organization": organization,
-        "membership": membership,
-        "form": form,
-        "saved": saved,
-        "next": _next_url(request, ""),
-        "action": reverse("observation_new", args=[organization.slug]),
-    }
+        form = ObservationForm(organization, initial={"ability": saved.ability})
+    context = {"organization": organization, "membership": membership}
+    context |= observation_form_context(request, organization, form, saved=saved)
+    response = render(
+        request, FORM_TEMPLATE, context, partial="record-observation", invalid=bool(form.errors)
+    )
+    return trigger_client_event(response, CHANGED) if saved else response
 
 
 def _person_url(observation: Observation) -> str:
@@ -77,16 +88,14 @@ def _person_url(observation: Observation) -> str:
     )
 
 
-@login_required
+@members_only
 def observation_milestones(request: HttpRequest, org: str) -> TemplateResponse:
     """The milestone options of the chosen ability, as the form's ability changes."""
-    organization, _ = _manager(request, org)
+    organization, _ = _recorder(request, org)
     chosen = request.GET.get("ability", "")
     ability = organization.abilities.filter(pk=chosen).first() if chosen.isdigit() else None
     levels = list(ability.milestones.values_list("level", flat=True)) if ability else []
-    return TemplateResponse(
-        request, "observations/observation_form.html#milestone-options", {"levels": levels}
-    )
+    return render(request, f"{FORM_TEMPLATE}#milestone-options", {"levels": levels})
 
 
 def _own_observation(request: HttpRequest, org: str, pk: int):
@@ -98,27 +107,29 @@ def _own_observation(request: HttpRequest, org: str, pk: int):
         .select_related("subject__user", "ability"),
         pk=pk,
     )
-    if observation.observer_id != membership.pk:
-        raise PermissionDenied("Only the observer changes an observation.")
+    require(
+        may_change_observation(membership, observation),
+        "Only the observer changes an observation.",
+    )
     return organization, membership, observation
 
 
-@login_required
+@members_only
 def observation_edit(request: HttpRequest, org: str, pk: int) -> HttpResponse:
     organization, membership, observation = _own_observation(request, org, pk)
     form = ObservationForm(organization, data=request.POST or None, instance=observation)
     if request.method == "POST" and form.is_valid():
         form.save()
         return redirect(_next_url(request, _person_url(observation)))
-    status = 422 if request.method == "POST" and request.htmx else 200
-    context = _form_context(request, organization, membership, form) | {
+    context = {"organization": organization, "membership": membership}
+    context |= observation_form_context(request, organization, form) | {
         "action": reverse("observation_edit", args=[org, pk]),
         "observation": observation,
     }
-    return TemplateResponse(request, "observations/observation_form.html", context, status=status)
+    return render(request, FORM_TEMPLATE, context, invalid=bool(form.errors))
 
 
-@login_required
+@members_only
 def observation_delete(request: HttpRequest, org: str, pk: int) -> HttpResponse:
     organization, membership, observation = _own_observation(request, org, pk)
     if request.method == "POST":
@@ -133,4 +144,4 @@ def observation_delete(request: HttpRequest, org: str, pk: int) -> HttpResponse:
         "observation": observation,
         "next": _next_url(request, ""),
     }
-    return TemplateResponse(request, "observations/observation_confirm_delete.html", context)
+    return render(request, "observations/observation_confirm_delete.html", context)

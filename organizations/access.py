@@ -1,9 +1,22 @@
-"""Who may read an organization's pages: the one place views ask."""
+"""Who may do what in Gruuv: every permission rule, defined once.
 
-from django.http import Http404, HttpRequest
+Views find the organization and the visitor's membership through the helpers at the top, check
+a rule with `require(may_…(…))`, and hand templates a `Permissions` as `may`, so a template asks
+`may.record_observations` or `observation in may.change_observation`, never a level.
+"""
+
+from collections.abc import Callable
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
+from django_htmx.http import HttpResponseClientRedirect
 
 from organizations.models import Membership, Organization
+
+# Finding the organization
 
 
 def membership_for(request: HttpRequest, organization: Organization) -> Membership | None:
@@ -29,6 +42,99 @@ def organization_for_reader(
 def organization_for_member(request: HttpRequest, slug: str) -> tuple[Organization, Membership]:
     """The organization, for its members only; everyone else gets a 404."""
     organization, membership = organization_for_reader(request, slug)
-    if membership is None:
+    if not may_read_members_pages(membership):
         raise Http404("Members only.")
     return organization, membership
+
+
+def members_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Send a visitor who is not signed in to sign in, then back; the view answers the rest.
+
+    HTMX requests get a full-page redirect (HX-Redirect), back to the page they came from,
+    rather than a sign-in form swapped into a corner of it.
+    """
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if request.user.is_authenticated:
+            return view(request, *args, **kwargs)
+        if request.htmx:
+            back = request.htmx.current_url_abs_path or "/"
+            return HttpResponseClientRedirect(redirect_to_login(back).url)
+        return redirect_to_login(request.get_full_path())
+
+    return wrapped
+
+
+def require(allowed: bool, reason: str) -> None:
+    """A 403 with `reason` unless `allowed`: for members refused an action they can see."""
+    if not allowed:
+        raise PermissionDenied(reason)
+
+
+# The rules
+
+
+def may_read_members_pages(membership: Membership | None) -> bool:
+    """People, conversations and role holders are for the organization's members."""
+    return membership is not None
+
+
+def may_administer(membership: Membership | None) -> bool:
+    return membership is not None and membership.level == Membership.Level.ADMIN
+
+
+def may_record_observations(membership: Membership | None) -> bool:
+    """Managers and admins record observations, about anyone in the organization."""
+    return membership is not None and membership.level in Membership.MANAGING
+
+
+def may_award_milestones(membership: Membership | None, person: Membership) -> bool:
+    """Managers and admins award and revoke milestones, but not their own."""
+    return may_record_observations(membership) and membership != person
+
+
+def may_change_observation(membership: Membership | None, observation) -> bool:
+    """Only the observer edits or deletes an observation."""
+    return membership is not None and observation.observer_id == membership.pk
+
+
+def may_edit_message(membership: Membership | None, message) -> bool:
+    """Only the author edits a message, and not once it is deleted."""
+    return (
+        membership is not None and message.deleted_at is None and message.author_id == membership.pk
+    )
+
+
+def may_delete_message(membership: Membership | None, message) -> bool:
+    """The author or an admin deletes a message (moderation), once."""
+    return message.deleted_at is None and (
+        may_edit_message(membership, message) or may_administer(membership)
+    )
+
+
+# The answers, for templates
+
+
+class _Rule:
+    """A rule about one object, asked in a template as `object in may.<rule>`."""
+
+    def __init__(self, rule: Callable[..., bool], membership: Membership | None):
+        self.rule, self.membership = rule, membership
+
+    def __contains__(self, obj) -> bool:
+        return self.rule(self.membership, obj)
+
+
+class Permissions:
+    """What one visitor may do in one organization, as templates read it (`may` in context)."""
+
+    def __init__(self, membership: Membership | None):
+        self.membership = membership
+        self.read_members_pages = may_read_members_pages(membership)
+        self.administer = may_administer(membership)
+        self.record_observations = may_record_observations(membership)
+        self.award_milestones = _Rule(may_award_milestones, membership)
+        self.change_observation = _Rule(may_change_observation, membership)
+        self.edit_message = _Rule(may_edit_message, membership)
+        self.delete_message = _Rule(may_delete_message, membership)

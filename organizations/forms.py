@@ -1,9 +1,10 @@
 from django import forms
 from django.contrib.auth import password_validation
 from django.db import transaction
+from django.urls import reverse_lazy
 from django.utils.text import slugify
 
-from organizations.models import Membership, Organization, User, validate_not_reserved
+from organizations.models import ADDRESS_FORMAT, Membership, Organization, User
 
 
 def derived_slug(name: str) -> str:
@@ -20,23 +21,38 @@ def unique_username(email: str) -> str:
     return candidate
 
 
+def _address_status_attrs(include: str) -> dict:
+    return {
+        "hx-get": reverse_lazy("signup_address"),
+        "hx-trigger": "input changed delay:300ms",
+        "hx-include": include,
+        "hx-target": "#address-status",
+        "hx-swap": "outerHTML",
+    }
+
+
 class SignupForm(forms.Form):
     name = forms.CharField(label="Your name", max_length=150)
     email = forms.EmailField(label="Email")
     password = forms.CharField(
         label="Password", widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
     )
-    organization_name = forms.CharField(label="Organization name", max_length=120)
+    # As the name or address is typed, the address's availability is shown (an HTMX partial).
+    organization_name = forms.CharField(
+        label="Organization name",
+        max_length=120,
+        widget=forms.TextInput(attrs=_address_status_attrs("#id_slug")),
+    )
     slug = forms.SlugField(
         label="Address",
         max_length=60,
         required=False,
-        help_text="Your framework will live at /<address>/; blank derives it from the name.",
+        error_messages={"invalid": ADDRESS_FORMAT, "max_length": ADDRESS_FORMAT},
+        widget=forms.TextInput(
+            attrs=_address_status_attrs("#id_organization_name")
+            | {"aria-describedby": "address-status"}
+        ),
     )
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("label_suffix", "")
-        super().__init__(*args, **kwargs)
 
     def clean_email(self) -> str:
         email = self.cleaned_data["email"].strip().lower()
@@ -51,14 +67,8 @@ class SignupForm(forms.Form):
         slug = cleaned.get("slug") or derived_slug(cleaned.get("organization_name", ""))
         if not slug and cleaned.get("organization_name"):
             self.add_error("slug", "Choose an address made of letters, digits and hyphens.")
-        elif slug:
-            try:
-                validate_not_reserved(slug)
-            except forms.ValidationError as error:
-                self.add_error("slug", error)
-            else:
-                if Organization.objects.filter(slug=slug).exists():
-                    self.add_error("slug", f"“{slug}” is taken; choose another address.")
+        elif slug and (problem := Organization.address_problem(slug)):
+            self.add_error("slug", problem)
         cleaned["slug"] = slug
         password = cleaned.get("password")
         if password:

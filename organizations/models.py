@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
+from django.core.validators import slug_re
 from django.db import models
 from django.db.models import Q
 
@@ -17,6 +18,9 @@ RESERVED_SLUGS = (
     "signup",
     "static",
 )
+
+
+ADDRESS_FORMAT = "An address is up to 60 letters, digits, hyphens or underscores."
 
 
 def validate_not_reserved(slug: str) -> None:
@@ -75,6 +79,19 @@ class Organization(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @classmethod
+    def address_problem(cls, slug: str) -> str | None:
+        """Why `slug` cannot be a new organization's address, or None when it is free."""
+        if not slug_re.fullmatch(slug) or len(slug) > cls._meta.get_field("slug").max_length:
+            return ADDRESS_FORMAT
+        try:
+            validate_not_reserved(slug)
+        except ValidationError as error:
+            return error.messages[0]
+        if cls.objects.filter(slug=slug).exists():
+            return f"“{slug}” is taken; choose another address."
+        return None
+
 
 class Role(models.Model):
     class Kind(models.TextChoices):
@@ -127,6 +144,9 @@ class Membership(models.Model):
     roles = models.ManyToManyField(Role, blank=True, related_name="holders")
     joined_at = models.DateTimeField(auto_now_add=True)
 
+    # Managers and admins: they record observations and read what is shared with managers.
+    MANAGING = (Level.MANAGER, Level.ADMIN)
+
     organization_lookup = "organization"
 
     class Meta:
@@ -145,6 +165,6 @@ class Membership(models.Model):
         return f"{self.user} at {self.organization}"
 
     @property
-    def is_manager(self) -> bool:
-        """Managers and admins record observations and award milestones."""
-        return self.level in {self.Level.MANAGER, self.Level.ADMIN}
+    def level_label(self) -> str:
+        """ "Manager" or "Admin" beside a name; plain members carry no label."""
+        return "" if self.level == self.Level.MEMBER else self.get_level_display()

@@ -1,3 +1,11 @@
+"""Shared fixtures: the organizations, the personas every permission test uses, and helpers.
+
+Personas, one definition each: `admin`, `manager`, `member` and `subject` belong to Medium
+(`organization`); `outsider` is an admin of Lessonly (`other_organization`), so being an admin
+elsewhere grants nothing here; `anonymous` is nobody signed in. `sign_in(client, persona)`
+signs a persona in by name, so a test can be parametrized over them.
+"""
+
 from io import StringIO
 
 import pytest
@@ -5,6 +13,9 @@ from django.core.management import call_command
 
 from organizations.models import Membership
 from tests.factories import MembershipFactory, OrganizationFactory
+from tests.htmx import Htmx
+
+PERSONAS = ("admin", "manager", "member", "subject", "outsider", "anonymous")
 
 
 @pytest.fixture
@@ -25,13 +36,54 @@ def staff_admin_of(organization) -> Membership:
 
 
 @pytest.fixture
-def admin_membership(organization):
+def admin(organization) -> Membership:
     return staff_admin_of(organization)
 
 
 @pytest.fixture
-def other_admin_membership(other_organization):
+def manager(organization) -> Membership:
+    return MembershipFactory(
+        organization=organization, level=Membership.Level.MANAGER, user__username="margaret"
+    )
+
+
+@pytest.fixture
+def member(organization) -> Membership:
+    return MembershipFactory(organization=organization, user__username="ada")
+
+
+@pytest.fixture
+def subject(organization) -> Membership:
+    """A plain member whom others observe and award."""
+    return MembershipFactory(organization=organization, user__username="grace")
+
+
+@pytest.fixture
+def outsider(other_organization) -> Membership:
     return staff_admin_of(other_organization)
+
+
+@pytest.fixture
+def anonymous():
+    return None
+
+
+@pytest.fixture
+def sign_in(request, client):
+    """`sign_in("manager")` signs that persona in (nobody for "anonymous") and returns them."""
+
+    def sign_in_as(persona: str) -> Membership | None:
+        membership = request.getfixturevalue(persona)
+        if membership is not None:
+            client.force_login(membership.user)
+        return membership
+
+    return sign_in_as
+
+
+@pytest.fixture
+def htmx(client) -> Htmx:
+    return Htmx(client)
 
 
 @pytest.fixture(autouse=True)

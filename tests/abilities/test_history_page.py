@@ -23,10 +23,10 @@ def history_url(ability) -> str:
     return reverse("ability_history", args=[ability.organization.slug, ability.slug])
 
 
-def test_an_admin_edit_shows_as_a_diff_and_moves_last_updated(client, admin_membership, servers):
+def test_an_admin_edit_shows_as_a_diff_and_moves_last_updated(client, admin, servers):
     long_ago = datetime.datetime(2021, 1, 1, tzinfo=datetime.UTC)
     Ability.objects.filter(pk=servers.pk).update(updated_at=long_ago)
-    client.force_login(admin_membership.user)
+    client.force_login(admin.user)
     change_url = reverse(
         "admin:milestones_milestone_change", args=[servers.milestones.get(level=3).pk]
     )
@@ -38,7 +38,7 @@ def test_an_admin_edit_shows_as_a_diff_and_moves_last_updated(client, admin_memb
     assert response.status_code == 200
     newest = response.context["changes"][0]
     assert (newest.subject, newest.kind, newest.who) == (
-        "Milestone 3", "changed", admin_membership.user.username,
+        "Milestone 3", "changed", admin.user.username,
     )  # fmt: skip
     page = response.content.decode()
     # A word diff: "of" stayed, the rest was replaced.

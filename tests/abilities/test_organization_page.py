@@ -14,8 +14,6 @@ from tests.pages import text_lines
 
 pytestmark = pytest.mark.django_db
 
-HTMX = {"HTTP_HX_REQUEST": "true"}
-
 
 def url(organization, **params) -> str:
     query = "&".join(f"{key}={value}" for key, value in params.items())
@@ -70,8 +68,8 @@ def test_needs_attention_lists_only_warnings_and_errors(client, organization, ab
     assert names(client.get(url(organization, attention=1, q="writ"))) == ["Writing"]
 
 
-def test_htmx_request_gets_only_the_list(client, organization, abilities):
-    response = client.get(url(organization, q="serv"), **HTMX)
+def test_htmx_request_gets_only_the_list(htmx, client, organization, abilities):
+    response = htmx.get(url(organization, q="serv"), target="ability-list")
     page = response.content.decode()
     assert page.lstrip().startswith('<div id="ability-list"')
     assert "<html" not in page
@@ -80,8 +78,10 @@ def test_htmx_request_gets_only_the_list(client, organization, abilities):
     assert "HX-Request" in response["Vary"]
 
 
-def test_htmx_history_restore_gets_the_whole_page(client, organization, abilities):
-    response = client.get(url(organization), HTTP_HX_HISTORY_RESTORE_REQUEST="true", **HTMX)
+def test_htmx_history_restore_gets_the_whole_page(htmx, client, organization, abilities):
+    response = htmx.get(
+        url(organization), HTTP_HX_HISTORY_RESTORE_REQUEST="true", target="ability-list"
+    )
     assert "<html" in response.content.decode()
 
 
@@ -92,16 +92,18 @@ def test_plain_get_form_works_without_javascript(client, organization, abilities
     assert 'value="serv"' in page  # the query stays in the box after a reload
 
 
-def test_private_organization_is_404_to_outsiders_for_page_and_partial(client, other_organization):
+def test_private_organization_is_404_to_outsiders_for_page_and_partial(
+    htmx, client, other_organization
+):
     other_organization.is_public = False
     other_organization.save()
     AbilityFactory(organization=other_organization)
     assert client.get(url(other_organization)).status_code == 404
-    assert client.get(url(other_organization), **HTMX).status_code == 404
+    assert htmx.get(url(other_organization), target="ability-list").status_code == 404
     client.force_login(MembershipFactory().user)
-    assert client.get(url(other_organization), **HTMX).status_code == 404
+    assert htmx.get(url(other_organization), target="ability-list").status_code == 404
     client.force_login(MembershipFactory(organization=other_organization).user)
-    assert client.get(url(other_organization), **HTMX).status_code == 200
+    assert htmx.get(url(other_organization), target="ability-list").status_code == 200
 
 
 def test_unknown_organization_is_404(client, db):
@@ -110,7 +112,7 @@ def test_unknown_organization_is_404(client, db):
 
 @pytest.mark.parametrize("count", [1, 50])
 def test_query_budget_does_not_grow_with_abilities(
-    client, organization, django_assert_num_queries, count
+    htmx, client, organization, django_assert_num_queries, count
 ):
     for _ in range(count):
         ability = AbilityFactory(organization=organization)
@@ -123,7 +125,7 @@ def test_query_budget_does_not_grow_with_abilities(
     # member: + session, user and membership (the partial has no header)
     client.force_login(MembershipFactory(organization=organization).user)
     with django_assert_num_queries(5):
-        client.get(url(organization, q="ability"), **HTMX)
+        htmx.get(url(organization, q="ability"), target="ability-list")
     # the whole page adds the header's organization switcher
     with django_assert_num_queries(6):
         client.get(url(organization))

@@ -48,7 +48,7 @@ def test_author_deletes_a_message_and_the_thread_keeps_its_shape(page, demo_serv
     expect(page.get_by_text("Oops, wrong thread")).to_have_count(0)
 
 
-def test_outsiders_see_the_gate_and_a_404(page, demo_server):
+def test_outsiders_see_the_gate_and_a_thread_is_members_only(page, demo_server):
     sign_in(page, demo_server, "medium-member")
     page.goto(f"{demo_server}/medium/abilities/servers/")
     page.get_by_text("Start a conversation").click()
@@ -62,7 +62,9 @@ def test_outsiders_see_the_gate_and_a_404(page, demo_server):
     page.context.clear_cookies()
     page.goto(f"{demo_server}/medium/abilities/servers/")
     expect(page.get_by_text(gate)).to_be_visible()
-    assert page.request.get(thread_url).status == 404
+    page.goto(thread_url)  # signed out: asked to sign in, and brought back after
+    expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
+    assert "next=" in page.url
 
     sign_in(page, demo_server, "lessonly-member")
     page.goto(f"{demo_server}/medium/abilities/servers/")

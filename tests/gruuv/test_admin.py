@@ -37,8 +37,8 @@ def infrastructure(other_organization):
 
 
 @pytest.fixture
-def medium_admin(client, admin_membership):
-    client.force_login(admin_membership.user)
+def medium_admin(client, admin):
+    client.force_login(admin.user)
     return client
 
 
@@ -176,16 +176,16 @@ def test_organization_admin_edits_own_organization_but_cannot_add_or_delete(
 
 
 def test_memberships_are_scoped_and_roles_must_be_the_organizations_own(
-    medium_admin, admin_membership, organization, other_admin_membership
+    medium_admin, admin, organization, outsider
 ):
     member = MembershipFactory(organization=organization)
     response = medium_admin.get(changelist_url(Membership))
-    assert set(response.context["cl"].result_list) == {admin_membership, member}
-    assert medium_admin.get(change_url(other_admin_membership)).status_code == 404
+    assert set(response.context["cl"].result_list) == {admin, member}
+    assert medium_admin.get(change_url(outsider)).status_code == 404
 
     response = medium_admin.get(change_url(member))
     form = response.context["adminform"].form
-    assert set(form.fields["user"].queryset) == {admin_membership.user, member.user}
+    assert set(form.fields["user"].queryset) == {admin.user, member.user}
     assert set(form.fields["organization"].queryset) == {organization}
 
 
@@ -222,8 +222,8 @@ def test_observations_in_admin_follow_the_privacy_rule(medium_admin, organizatio
     assert medium_admin.get(change_url(for_managers)).context["has_change_permission"] is False
 
 
-def test_lessonly_admin_sees_only_lessonly(client, other_admin_membership, servers, infrastructure):
-    client.force_login(other_admin_membership.user)
+def test_lessonly_admin_sees_only_lessonly(client, outsider, servers, infrastructure):
+    client.force_login(outsider.user)
     response = client.get(changelist_url(Ability))
     assert [a.name for a in response.context["cl"].result_list] == ["Infrastructure"]
     assert client.get(change_url(servers)).status_code == 404

@@ -21,8 +21,8 @@ def import_url(organization) -> str:
 
 
 @pytest.fixture
-def medium_admin(client, admin_membership):
-    client.force_login(admin_membership.user)
+def medium_admin(client, admin):
+    client.force_login(admin.user)
     return client
 
 

@@ -61,7 +61,7 @@ def test_no_module_imports_in_a_circle():
     def visit(module: str, path: list[str]) -> None:
         for imported in graph[module]:
             if imported in path:
-                circles.append(path[path.index(imported) :] + [imported])
+                circles.append([*path[path.index(imported) :], imported])
             elif imported not in done:
                 visit(imported, [*path, imported])
         done.add(module)

@@ -4,26 +4,15 @@ from django.urls import reverse
 
 from milestones.models import Achievement
 from tests.factories import AchievementFactory, MembershipFactory, ability_with_ladder
+from tests.htmx import Htmx, answer
 from tests.pages import text_lines
 
 pytestmark = pytest.mark.django_db
-
-HTMX = {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "progress"}
 
 
 @pytest.fixture
 def servers(organization):
     return ability_with_ladder(organization=organization, name="Servers", slug="servers")
-
-
-@pytest.fixture
-def person(organization):
-    return MembershipFactory(organization=organization, user__username="grace")
-
-
-@pytest.fixture
-def manager(organization):
-    return MembershipFactory(organization=organization, level="manager")
 
 
 def award_url(person) -> str:
@@ -37,16 +26,18 @@ def revoke_url(achievement) -> str:
     )
 
 
-def test_manager_awards_a_milestone_and_the_journey_follows(client, manager, person, servers):
+def test_manager_awards_a_milestone_and_the_journey_follows(
+    htmx, client, manager, subject, servers
+):
     client.force_login(manager.user)
     milestone = servers.milestones.get(level=3)
-    response = client.post(
-        award_url(person), {"milestone": milestone.pk, "note": "Textshots"}, **HTMX
+    response = htmx.post(
+        award_url(subject), {"milestone": milestone.pk, "note": "Textshots"}, target="progress"
     )
     assert response.status_code == 200
     achievement = Achievement.objects.get()
     assert (achievement.membership, achievement.milestone, achievement.awarded_by) == (
-        person, milestone, manager,
+        subject, milestone, manager,
     )  # fmt: skip
     body = response.content.decode()
     assert body.lstrip().startswith('<div id="progress">')
@@ -55,90 +46,84 @@ def test_manager_awards_a_milestone_and_the_journey_follows(client, manager, per
     assert "✅ 1 person has achieved a milestone on this ability" in text_lines(ability_page)
 
 
-def test_award_without_javascript_redirects_back(client, manager, person, servers):
+def test_award_without_javascript_redirects_back(client, manager, subject, servers):
     client.force_login(manager.user)
-    response = client.post(award_url(person), {"milestone": servers.milestones.get(level=1).pk})
+    response = client.post(award_url(subject), {"milestone": servers.milestones.get(level=1).pk})
     assert response.status_code == 302
-    assert response["Location"] == reverse("person", args=[person.organization.slug, "grace"])
+    assert response["Location"] == reverse("person", args=[subject.organization.slug, "grace"])
 
 
-def test_awarding_twice_is_refused_with_a_message(client, manager, person, servers):
+def test_awarding_twice_is_refused_with_a_message(htmx, client, manager, subject, servers):
     milestone = servers.milestones.get(level=2)
-    AchievementFactory(membership=person, milestone=milestone)
+    AchievementFactory(membership=subject, milestone=milestone)
     client.force_login(manager.user)
-    response = client.post(award_url(person), {"milestone": milestone.pk}, **HTMX)
+    response = htmx.post(award_url(subject), {"milestone": milestone.pk}, target="progress")
     assert response.status_code == 422
     assert "has already achieved Servers milestone 2" in response.content.decode()
     assert Achievement.objects.count() == 1
 
 
 def test_a_milestone_of_another_organization_is_refused(
-    client, manager, person, other_organization
+    htmx, client, manager, subject, other_organization
 ):
     foreign = ability_with_ladder(organization=other_organization).milestones.first()
     client.force_login(manager.user)
-    response = client.post(award_url(person), {"milestone": foreign.pk}, **HTMX)
+    response = htmx.post(award_url(subject), {"milestone": foreign.pk}, target="progress")
     assert response.status_code == 422
     assert not Achievement.objects.exists()
 
 
-def test_manager_revokes_an_achievement(client, manager, person, servers):
-    achievement = AchievementFactory(membership=person, milestone=servers.milestones.get(level=2))
+def test_manager_revokes_an_achievement(htmx, client, manager, subject, servers):
+    achievement = AchievementFactory(membership=subject, milestone=servers.milestones.get(level=2))
     client.force_login(manager.user)
-    response = client.post(revoke_url(achievement), **HTMX)
+    response = htmx.post(revoke_url(achievement), target="progress")
     assert response.status_code == 200
     assert not Achievement.objects.exists()
     assert "No milestone achieved yet." in response.content.decode()
 
 
 @pytest.mark.parametrize(
-    ("who", "status"), [("member", 403), ("self", 403), ("outsider", 404), ("anonymous", 302)]
+    ("who", "expected"),
+    [("member", 403), ("subject", 403), ("outsider", 404), ("anonymous", "sign-in")],
 )
-def test_only_other_managers_award_and_revoke(
-    client, organization, other_organization, person, servers, who, status
-):
-    achievement = AchievementFactory(membership=person, milestone=servers.milestones.get(level=1))
-    users = {
-        "member": MembershipFactory(organization=organization).user,
-        "self": person.user,
-        "outsider": MembershipFactory(organization=other_organization, level="admin").user,
-    }
-    if who == "self":
-        person.level = "admin"
-        person.save()
-    if who in users:
-        client.force_login(users[who])
+def test_only_other_managers_award_and_revoke(htmx, sign_in, subject, servers, who, expected):
+    achievement = AchievementFactory(membership=subject, milestone=servers.milestones.get(level=1))
+    if who == "subject":  # an admin, but of their own milestones
+        subject.level = "admin"
+        subject.save()
+    sign_in(who)
     milestone = servers.milestones.get(level=2)
-    assert client.post(award_url(person), {"milestone": milestone.pk}, **HTMX).status_code == status
-    assert client.post(revoke_url(achievement), **HTMX).status_code == status
+    assert answer(htmx.post(award_url(subject), {"milestone": milestone.pk})) == expected
+    assert answer(htmx.post(revoke_url(achievement))) == expected
     assert list(Achievement.objects.all()) == [achievement]
 
 
 def test_revoking_someone_elses_achievement_through_another_person_is_404(
-    client, manager, person, servers, organization
+    htmx, client, manager, subject, servers, organization
 ):
     other = MembershipFactory(organization=organization)
     achievement = AchievementFactory(membership=other, milestone=servers.milestones.get(level=1))
     client.force_login(manager.user)
     url = reverse("revoke_milestone", args=[organization.slug, "grace", achievement.pk])
-    assert client.post(url, **HTMX).status_code == 404
+    assert htmx.post(url, target="progress").status_code == 404
     assert Achievement.objects.exists()
 
 
-def test_award_needs_a_post(client, manager, person):
+def test_award_needs_a_post(client, manager, subject):
     client.force_login(manager.user)
-    assert client.get(award_url(person)).status_code == 405
+    assert client.get(award_url(subject)).status_code == 405
 
 
-def test_csrf_is_enforced_on_award(manager, person, servers):
+def test_csrf_is_enforced_on_award(manager, subject, servers):
     client = Client(enforce_csrf_checks=True)
     client.force_login(manager.user)
     milestone = servers.milestones.get(level=1)
-    assert client.post(award_url(person), {"milestone": milestone.pk}, **HTMX).status_code == 403
+    response = Htmx(client).post(award_url(subject), {"milestone": milestone.pk}, target="progress")
+    assert response.status_code == 403
     assert not Achievement.objects.exists()
 
 
-def test_members_see_no_award_form(client, person, servers, organization):
-    client.force_login(MembershipFactory(organization=organization).user)
+def test_members_see_no_award_form(client, member, subject, servers, organization):
+    client.force_login(member.user)
     page = client.get(reverse("person", args=[organization.slug, "grace"])).content.decode()
     assert "Award a milestone" not in page

@@ -11,11 +11,10 @@ from tests.factories import (
     MessageFactory,
     ability_with_ladder,
 )
+from tests.htmx import Htmx, answer
 from tests.pages import text_lines
 
 pytestmark = pytest.mark.django_db
-
-HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
 @pytest.fixture
@@ -24,18 +23,9 @@ def ability(organization):
 
 
 @pytest.fixture
-def member(organization):
-    return MembershipFactory(organization=organization, user__username="ada")
-
-
-@pytest.fixture
-def colleague(organization):
-    return MembershipFactory(organization=organization, user__username="grace")
-
-
-@pytest.fixture
-def outsider(other_organization):
-    return MembershipFactory(organization=other_organization, level="admin")
+def colleague(subject):
+    """Another member of the conversation: the shared `subject` persona."""
+    return subject
 
 
 @pytest.fixture
@@ -88,10 +78,10 @@ def test_members_see_conversations_newest_activity_first(client, ability, member
     assert "Started by grace less than a minute ago · 1 reply · latest by ada" in meta
 
 
-def test_member_starts_a_conversation_without_a_reload(client, ability, member):
+def test_member_starts_a_conversation_without_a_reload(htmx, client, ability, member):
     client.force_login(member.user)
     data = {"topic": "Moving to Go", "body": "Shall we?"}
-    response = client.post(start_url(ability), data, **HTMX)
+    response = htmx.post(start_url(ability), data)
     assert response.status_code == 200
     assert json.loads(response["HX-Trigger"]) == {"conversationsChanged": {}}
     body = response.content.decode()
@@ -100,7 +90,7 @@ def test_member_starts_a_conversation_without_a_reload(client, ability, member):
     conversation = Conversation.objects.get()
     assert conversation.started_by == member
     assert conversation.messages.get().body == "Shall we?"
-    health = client.get(ability_url(ability), HTTP_HX_TARGET="health", **HTMX)
+    health = htmx.get(ability_url(ability), target="health")
     assert "✅ Conversed about in 1 conversation" in health.content.decode()
 
 
@@ -120,9 +110,11 @@ def test_starting_without_javascript_goes_to_the_thread(client, ability, member)
         ({"topic": "Hi", "body": "x" * 10_001}, "body", "under 10000 characters"),
     ],
 )
-def test_invalid_start_is_refused_and_saves_nothing(client, ability, member, data, field, message):
+def test_invalid_start_is_refused_and_saves_nothing(
+    htmx, client, ability, member, data, field, message
+):
     client.force_login(member.user)
-    response = client.post(start_url(ability), data, **HTMX)
+    response = htmx.post(start_url(ability), data)
     assert response.status_code == 422
     assert message in str(response.context["conversation_form"].errors[field])
     assert not Conversation.objects.exists()
@@ -132,14 +124,13 @@ def test_invalid_start_is_refused_and_saves_nothing(client, ability, member, dat
     assert message in plain.content.decode().replace("10,000", "10000")
 
 
-@pytest.mark.parametrize("who", ["anonymous", "outsider"])
-def test_non_members_see_the_gate_and_cannot_start(client, ability, outsider, who):
-    if who == "outsider":
-        client.force_login(outsider.user)
+@pytest.mark.parametrize(("who", "expected"), [("anonymous", "sign-in"), ("outsider", 404)])
+def test_non_members_see_the_gate_and_cannot_start(htmx, client, sign_in, ability, who, expected):
+    sign_in(who)
     gate = "This section is for Medium folks only. Sign your team up to find your Gruuv!"
     assert gate in text_lines(client.get(ability_url(ability)))
-    assert client.post(start_url(ability), {"topic": "x", "body": "y"}, **HTMX).status_code == 404
-    partial = client.get(ability_url(ability), HTTP_HX_TARGET="conversations", **HTMX)
+    assert answer(htmx.post(start_url(ability), {"topic": "x", "body": "y"})) == expected
+    partial = htmx.get(ability_url(ability), target="conversations")
     assert "Start a conversation" not in partial.content.decode()
     assert not Conversation.objects.exists()
 
@@ -155,22 +146,18 @@ def test_member_reads_the_whole_thread(client, conversation, colleague):
     assert lines.index("Opening thoughts") < lines.index("A reply")
 
 
-@pytest.mark.parametrize("who", ["anonymous", "outsider"])
-def test_thread_is_404_to_non_members_even_for_a_public_organization(
-    client, conversation, outsider, who
+@pytest.mark.parametrize(("who", "expected"), [("anonymous", "sign-in"), ("outsider", 404)])
+def test_threads_are_for_members_even_in_a_public_organization(
+    htmx, client, sign_in, conversation, who, expected
 ):
     assert conversation.ability.organization.is_public
-    if who == "outsider":
-        client.force_login(outsider.user)
+    sign_in(who)
     message = conversation.messages.get()
-    assert client.get(thread_url(conversation)).status_code == 404
-    assert (
-        client.get(thread_url(conversation), HTTP_HX_TARGET="earlier-messages", **HTMX).status_code
-        == 404
-    )
-    assert client.post(reply_url(conversation), {"body": "hi"}, **HTMX).status_code == 404
-    assert client.get(message_url("message_edit", message), **HTMX).status_code == 404
-    assert client.post(message_url("message_delete", message), **HTMX).status_code == 404
+    assert answer(client.get(thread_url(conversation))) == expected
+    assert answer(htmx.get(thread_url(conversation), target="earlier-messages")) == expected
+    assert answer(htmx.post(reply_url(conversation), {"body": "hi"})) == expected
+    assert answer(htmx.get(message_url("message_edit", message))) == expected
+    assert answer(htmx.post(message_url("message_delete", message))) == expected
     assert Message.objects.count() == 1
 
 
@@ -195,9 +182,9 @@ def test_messages_are_plain_text_with_links_and_line_breaks(client, conversation
     assert '<a href="https://example.com/docs" rel="nofollow">https://example.com/docs</a>' in page
 
 
-def test_reply_is_appended_without_a_reload(client, conversation, colleague):
+def test_reply_is_appended_without_a_reload(htmx, client, conversation, colleague):
     client.force_login(colleague.user)
-    response = client.post(reply_url(conversation), {"body": "Agreed"}, **HTMX)
+    response = htmx.post(reply_url(conversation), {"body": "Agreed"})
     assert response.status_code == 200
     body = response.content.decode()
     assert 'hx-swap-oob="beforeend:#messages"' in body
@@ -214,9 +201,9 @@ def test_reply_without_javascript_redirects_to_the_message(client, conversation,
 
 
 @pytest.mark.parametrize("body", ["", "   ", "x" * 10_001])
-def test_invalid_reply_is_refused(client, conversation, colleague, body):
+def test_invalid_reply_is_refused(htmx, client, conversation, colleague, body):
     client.force_login(colleague.user)
-    response = client.post(reply_url(conversation), {"body": body}, **HTMX)
+    response = htmx.post(reply_url(conversation), {"body": body})
     assert response.status_code == 422
     assert 'class="field__errors"' in response.content.decode()
     assert conversation.messages.count() == 1
@@ -227,22 +214,21 @@ def test_invalid_reply_is_refused(client, conversation, colleague, body):
 
 def test_csrf_is_enforced_on_conversation_posts(conversation, colleague, ability):
     client = Client(enforce_csrf_checks=True)
+    htmx = Htmx(client)
     client.force_login(colleague.user)
-    assert client.post(reply_url(conversation), {"body": "x"}, **HTMX).status_code == 403
-    assert client.post(start_url(ability), {"topic": "t", "body": "x"}, **HTMX).status_code == 403
+    assert htmx.post(reply_url(conversation), {"body": "x"}).status_code == 403
+    assert htmx.post(start_url(ability), {"topic": "t", "body": "x"}).status_code == 403
     assert Message.objects.count() == 1
 
 
 # Editing and deleting messages
 
 
-def test_author_edits_their_message(client, conversation, member):
+def test_author_edits_their_message(htmx, client, conversation, member):
     message = conversation.messages.get()
     client.force_login(member.user)
-    assert client.get(message_url("message_edit", message), **HTMX).status_code == 200
-    response = client.post(
-        message_url("message_edit", message), {"body": "Second thoughts"}, **HTMX
-    )
+    assert htmx.get(message_url("message_edit", message)).status_code == 200
+    response = htmx.post(message_url("message_edit", message), {"body": "Second thoughts"})
     assert response.status_code == 200
     assert "Second thoughts" in response.content.decode()
     assert "(edited)" in response.content.decode()
@@ -251,24 +237,24 @@ def test_author_edits_their_message(client, conversation, member):
     assert message.edited_at is not None
 
 
-def test_editing_validates(client, conversation, member):
+def test_editing_validates(htmx, client, conversation, member):
     message = conversation.messages.get()
     client.force_login(member.user)
-    response = client.post(message_url("message_edit", message), {"body": ""}, **HTMX)
+    response = htmx.post(message_url("message_edit", message), {"body": ""})
     assert response.status_code == 422
     message.refresh_from_db()
     assert message.body == "Opening thoughts"
 
 
 def test_author_deletes_and_a_marker_keeps_the_threads_shape(
-    client, conversation, member, colleague
+    htmx, client, conversation, member, colleague
 ):
     MessageFactory(conversation=conversation, author=colleague, body="Reply stays")
     message = conversation.messages.first()
     client.force_login(member.user)
     confirm = client.get(message_url("message_delete", message))
     assert "Delete this message?" in confirm.content.decode()
-    response = client.post(message_url("message_delete", message), **HTMX)
+    response = htmx.post(message_url("message_delete", message))
     assert "Message deleted" in response.content.decode()
     message.refresh_from_db()
     assert message.body == ""
@@ -290,12 +276,12 @@ def test_admins_delete_any_message_but_edit_none(client, conversation, organizat
     assert message.deleted_at is not None
 
 
-def test_other_members_change_nothing(client, conversation, colleague):
+def test_other_members_change_nothing(htmx, client, conversation, colleague):
     message = conversation.messages.get()
     client.force_login(colleague.user)
     assert client.get(message_url("message_edit", message)).status_code == 403
     assert client.post(message_url("message_edit", message), {"body": "Hijack"}).status_code == 403
-    assert client.post(message_url("message_delete", message), **HTMX).status_code == 403
+    assert htmx.post(message_url("message_delete", message)).status_code == 403
     message.refresh_from_db()
     assert (message.body, message.deleted_at) == ("Opening thoughts", None)
 
@@ -311,7 +297,7 @@ def test_a_deleted_message_cannot_be_edited_back(client, conversation, member):
 
 
 def test_a_long_thread_shows_the_latest_page_and_loads_earlier_on_demand(
-    client, conversation, member
+    htmx, client, conversation, member
 ):
     for n in range(1, 200):
         MessageFactory(conversation=conversation, author=member, body=f"Message {n}")
@@ -321,10 +307,9 @@ def test_a_long_thread_shows_the_latest_page_and_loads_earlier_on_demand(
     assert len(shown) == 50
     assert shown[-1].body == "Message 199"
     assert "Show earlier messages" in response.content.decode()
-    earlier = client.get(
+    earlier = htmx.get(
         f"{thread_url(conversation)}?before={response.context['earlier_before']}",
-        HTTP_HX_TARGET="earlier-messages",
-        **HTMX,
+        target="earlier-messages",
     )
     older = earlier.context["messages_shown"]
     assert [m.body for m in older][-1] == "Message 149"

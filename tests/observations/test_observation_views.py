@@ -7,7 +7,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from observations.models import Observation
-from organizations.models import Membership
 from tests.factories import (
     AbilityFactory,
     MembershipFactory,
@@ -15,25 +14,14 @@ from tests.factories import (
     ObservationFactory,
     ability_with_ladder,
 )
+from tests.htmx import Htmx, answer
 
 pytestmark = pytest.mark.django_db
-
-HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
 @pytest.fixture
 def ability(organization):
     return ability_with_ladder(organization=organization, name="Servers", slug="servers")
-
-
-@pytest.fixture
-def manager(organization):
-    return MembershipFactory(organization=organization, level=Membership.Level.MANAGER)
-
-
-@pytest.fixture
-def subject(organization):
-    return MembershipFactory(organization=organization)
 
 
 def new_url(organization) -> str:
@@ -99,9 +87,11 @@ def test_recording_from_the_ability_page_returns_there(client, manager, subject,
     assert evil["Location"].startswith("/")
 
 
-def test_htmx_recording_answers_a_fresh_form_and_a_refresh_event(client, manager, subject, ability):
+def test_htmx_recording_answers_a_fresh_form_and_a_refresh_event(
+    htmx, client, manager, subject, ability
+):
     client.force_login(manager.user)
-    response = client.post(new_url(ability.organization), valid(subject, ability), **HTMX)
+    response = htmx.post(new_url(ability.organization), valid(subject, ability))
     assert response.status_code == 200
     assert json.loads(response["HX-Trigger"]) == {"observationsChanged": {}}
     body = response.content.decode()
@@ -126,25 +116,25 @@ def test_htmx_recording_answers_a_fresh_form_and_a_refresh_event(client, manager
     ],
 )  # fmt: skip
 def test_invalid_input_shows_errors_beside_fields_and_saves_nothing(
-    client, manager, subject, ability, changes, field
+    htmx, client, manager, subject, ability, changes, field
 ):
     client.force_login(manager.user)
     response = client.post(new_url(ability.organization), valid(subject, ability, **changes))
     assert response.status_code == 200
     assert field in response.context["form"].errors
     assert 'class="field__errors"' in response.content.decode()
-    htmx = client.post(new_url(ability.organization), valid(subject, ability, **changes), **HTMX)
+    htmx = htmx.post(new_url(ability.organization), valid(subject, ability, **changes))
     assert htmx.status_code == 422
     assert not Observation.objects.exists()
 
 
 def test_person_and_ability_of_another_organization_are_refused(
-    client, manager, subject, ability, other_organization
+    htmx, client, manager, subject, ability, other_organization
 ):
     client.force_login(manager.user)
     stranger = MembershipFactory(organization=other_organization)
     foreign = ability_with_ladder(organization=other_organization)
-    response = client.post(new_url(ability.organization), valid(stranger, foreign), **HTMX)
+    response = htmx.post(new_url(ability.organization), valid(stranger, foreign))
     assert response.status_code == 422
     assert set(response.context["form"].errors) >= {"subject", "ability"}
     assert not Observation.objects.exists()
@@ -158,43 +148,43 @@ def test_a_milestone_the_ability_lacks_is_refused(client, manager, subject, orga
     assert "has no milestone 3" in str(response.context["form"].errors["level"])
 
 
-def test_milestone_options_follow_the_ability(client, manager, organization, other_organization):
+def test_milestone_options_follow_the_ability(
+    htmx, client, manager, organization, other_organization
+):
     short = AbilityFactory(organization=organization)
     for level in (1, 2):
         MilestoneFactory(ability=short, level=level)
     client.force_login(manager.user)
     url = reverse("observation_milestones", args=[organization.slug])
-    body = client.get(url, {"ability": short.pk}, **HTMX).content.decode()
+    body = htmx.get(url, {"ability": short.pk}).content.decode()
     assert body.count("<option") == 3
     assert 'value="2"' in body
     assert 'value="3"' not in body
     foreign = ability_with_ladder(organization=other_organization)
-    assert client.get(url, {"ability": foreign.pk}, **HTMX).content.decode().count("<option") == 1
+    assert htmx.get(url, {"ability": foreign.pk}).content.decode().count("<option") == 1
     for nonsense in ("abc", "", "1; drop"):
-        response = client.get(url, {"ability": nonsense}, **HTMX)
+        response = htmx.get(url, {"ability": nonsense})
         assert response.status_code == 200
         assert response.content.decode().count("<option") == 1
 
 
-@pytest.mark.parametrize("who", ["member", "outsider", "anonymous"])
+@pytest.mark.parametrize(
+    ("who", "expected"),
+    [("member", 403), ("subject", 403), ("outsider", 404), ("anonymous", "sign-in")],
+)
 def test_only_managers_and_admins_record(
-    client, organization, other_organization, subject, ability, who
+    htmx, client, sign_in, organization, subject, ability, who, expected
 ):
-    if who == "member":
-        client.force_login(subject.user)
-    elif who == "outsider":
-        client.force_login(MembershipFactory(organization=other_organization, level="admin").user)
-    expected = {"member": 403, "outsider": 404, "anonymous": 302}[who]
-    assert client.get(new_url(organization)).status_code == expected
-    response = client.post(new_url(organization), valid(subject, ability), **HTMX)
-    assert response.status_code == expected
+    sign_in(who)
+    assert answer(client.get(new_url(organization))) == expected
+    assert answer(htmx.post(new_url(organization), valid(subject, ability))) == expected
     milestones_url = reverse("observation_milestones", args=[organization.slug])
-    assert client.get(milestones_url, **HTMX).status_code == expected
+    assert answer(htmx.get(milestones_url, {"ability": ability.pk})) == expected
     assert not Observation.objects.exists()
 
 
-def test_admins_record_too(client, organization, subject, ability):
-    client.force_login(MembershipFactory(organization=organization, level="admin").user)
+def test_admins_record_too(client, admin, organization, subject, ability):
+    client.force_login(admin.user)
     client.post(new_url(organization), valid(subject, ability))
     assert Observation.objects.count() == 1
 
@@ -209,14 +199,15 @@ def test_members_see_no_recording_form_on_the_ability_page(client, subject, mana
 
 def test_csrf_is_enforced_on_htmx_posts(manager, subject, ability):
     client = Client(enforce_csrf_checks=True)
+    htmx = Htmx(client)
     client.force_login(manager.user)
     url = new_url(ability.organization)
-    assert client.post(url, valid(subject, ability), **HTMX).status_code == 403
+    assert htmx.post(url, valid(subject, ability)).status_code == 403
     assert not Observation.objects.exists()
     # htmx sends the token from <body hx-headers>, as the page renders it.
     client.get(url)
     token = client.cookies["csrftoken"].value
-    response = client.post(url, valid(subject, ability), HTTP_X_CSRFTOKEN=token, **HTMX)
+    response = htmx.post(url, valid(subject, ability), HTTP_X_CSRFTOKEN=token)
     assert response.status_code == 200
     assert Observation.objects.count() == 1
 
@@ -251,9 +242,9 @@ def test_observer_edits_their_observation(client, observation, manager, subject,
     assert observation.observer == manager
 
 
-def test_editing_validates_like_recording(client, observation, manager, subject, ability):
+def test_editing_validates_like_recording(htmx, client, observation, manager, subject, ability):
     client.force_login(manager.user)
-    response = client.post(edit_url(observation), valid(subject, ability, story=""), **HTMX)
+    response = htmx.post(edit_url(observation), valid(subject, ability, story=""))
     assert response.status_code == 422
     observation.refresh_from_db()
     assert observation.story == "Original story"
@@ -270,9 +261,9 @@ def test_observer_deletes_after_confirming(client, observation, manager):
     assert not Observation.objects.exists()
 
 
-def test_htmx_delete_removes_the_card_and_refreshes_the_page(client, observation, manager):
+def test_htmx_delete_removes_the_card_and_refreshes_the_page(htmx, client, observation, manager):
     client.force_login(manager.user)
-    response = client.post(delete_url(observation), **HTMX)
+    response = htmx.post(delete_url(observation))
     assert response.status_code == 200
     assert response.content == b""
     assert json.loads(response["HX-Trigger"]) == {"observationsChanged": {}}
@@ -280,29 +271,22 @@ def test_htmx_delete_removes_the_card_and_refreshes_the_page(client, observation
 
 @pytest.mark.parametrize(
     ("who", "status"),
-    [("reader", 403), ("admin", 403), ("outsider", 404), ("anonymous", 302)],
+    # The subject and the admin may read it (everyone at the organization), not change it.
+    [("subject", 403), ("admin", 403), ("outsider", 404), ("anonymous", "sign-in")],
 )
-def test_only_the_observer_changes_or_deletes(
-    client, observation, organization, other_organization, subject, who, status
-):
-    users = {
-        "reader": subject.user,  # may read it (everyone at the organization), may not change it
-        "admin": MembershipFactory(organization=organization, level="admin").user,
-        "outsider": MembershipFactory(organization=other_organization, level="admin").user,
-    }
-    if who in users:
-        client.force_login(users[who])
-    assert client.get(edit_url(observation)).status_code == status
-    assert client.post(edit_url(observation), {"story": "Hijacked"}).status_code == status
-    assert client.post(delete_url(observation), **HTMX).status_code == status
+def test_only_the_observer_changes_or_deletes(htmx, client, sign_in, observation, who, status):
+    sign_in(who)
+    assert answer(client.get(edit_url(observation))) == status
+    assert answer(client.post(edit_url(observation), {"story": "Hijacked"})) == status
+    assert answer(htmx.post(delete_url(observation))) == status
     observation.refresh_from_db()
     assert observation.story == "Original story"
 
 
-def test_an_observation_the_viewer_may_not_read_is_404(client, observation, organization):
+def test_an_observation_the_viewer_may_not_read_is_404(client, observation, admin):
     observation.privacy = Observation.Privacy.OBSERVER_ONLY
     observation.save()
-    client.force_login(MembershipFactory(organization=organization, level="admin").user)
+    client.force_login(admin.user)
     assert client.get(edit_url(observation)).status_code == 404
     assert client.post(delete_url(observation)).status_code == 404
     assert Observation.objects.exists()

@@ -75,14 +75,12 @@ def test_ability_page(client, scene, privacy, viewer):
 
 @pytest.mark.parametrize("viewer", VIEWERS)
 @pytest.mark.parametrize("privacy", P.values)
-def test_ability_page_observations_partial(client, scene, privacy, viewer):
+def test_ability_page_observations_partial(htmx, client, scene, privacy, viewer):
     people, ability = scene
     record(scene, privacy)
     view_as(client, people, viewer)
-    response = client.get(
-        reverse("ability", args=[ability.organization.slug, ability.slug]),
-        HTTP_HX_REQUEST="true",
-        HTTP_HX_TARGET="observations",
+    response = htmx.get(
+        reverse("ability", args=[ability.organization.slug, ability.slug]), target="observations"
     )
     body = response.content.decode()
     assert body.lstrip().startswith('<section class="card" id="observations"')

@@ -1,8 +1,10 @@
 import pytest
 from django.urls import reverse
 
+from organizations.forms import SignupForm
 from organizations.models import Membership, Organization, User
 from tests.factories import OrganizationFactory, UserFactory
+from tests.pages import text_lines
 
 pytestmark = pytest.mark.django_db
 
@@ -59,7 +61,11 @@ def test_usernames_stay_unique(client):
         ({"slug": "admin"}, "slug", "“admin” is reserved"),
         ({"organization_name": "Signup"}, "slug", "“signup” is reserved"),
         ({"slug": "taken"}, "slug", "“taken” is taken"),
-        ({"slug": "not a slug!"}, "slug", "letters, numbers, underscores or hyphens"),
+        (
+            {"slug": "not a slug!"},
+            "slug",
+            "An address is up to 60 letters, digits, hyphens or underscores.",
+        ),
         ({"email": "not-an-email"}, "email", "Enter a valid email address."),
         ({"email": "existing@example.com"}, "email", "An account already uses this email"),
         ({"password": "short"}, "password", "too short"),
@@ -79,21 +85,37 @@ def test_bad_input_is_refused_beside_the_field_and_saves_nothing(client, changes
     )
 
 
-def test_invalid_htmx_signup_answers_422(client):
-    response = client.post(reverse("signup"), VALID | {"slug": "admin"}, HTTP_HX_REQUEST="true")
+def test_invalid_htmx_signup_answers_422(htmx):
+    response = htmx.post(reverse("signup"), VALID | {"slug": "admin"})
     assert response.status_code == 422
 
 
 def test_address_status_follows_the_typed_name(client):
-    OrganizationFactory(slug="taken-co")
     response = client.get(reverse("signup_address"), {"organization_name": "Acme Rockets"})
-    assert "/acme-rockets/" in response.content.decode()
-    response = client.get(reverse("signup_address"), {"organization_name": "Taken Co"})
-    assert "/taken-co/ is taken." in response.content.decode()
-    response = client.get(reverse("signup_address"), {"organization_name": "Admin"})
-    assert "/admin/ is taken." in response.content.decode()
+    assert "Leave blank for /acme-rockets/, or type your own." in text_lines(response)
     response = client.get(reverse("signup_address"), {"organization_name": "X", "slug": "mine"})
-    assert "Your framework will live at /mine/." in response.content.decode()
+    assert "Your framework will live at /mine/." in text_lines(response)
+
+
+@pytest.mark.parametrize(
+    ("typed", "problem"),
+    [
+        ({"organization_name": "Taken Co"}, "“taken-co” is taken; choose another address."),
+        ({"organization_name": "Admin"}, "“admin” is reserved by Gruuv; choose another address."),
+        (
+            {"organization_name": "X", "slug": "My Org!"},
+            "An address is up to 60 letters, digits, hyphens or underscores.",
+        ),
+    ],
+)
+def test_address_status_and_the_form_refuse_an_address_alike(client, typed, problem):
+    """One rule answers both: the status as you type and the form when you submit."""
+    OrganizationFactory(slug="taken-co")
+    status = client.get(reverse("signup_address"), typed)
+    assert problem in text_lines(status)
+    form = SignupForm(VALID | typed)
+    assert not form.is_valid()
+    assert form.errors["slug"] == [problem]
 
 
 def test_sign_in_with_email_or_username(client):

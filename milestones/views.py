@@ -1,0 +1,141 @@
+"""People and their progress: the people list, a person's page, awarding and revoking milestones."""
+
+from django.db.models import Prefetch
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.views.decorators.http import require_POST
+
+from gruuv.rendering import render
+from milestones.forms import AwardForm
+from milestones.models import Achievement, Requirement
+from milestones.progress import (
+    chart_height,
+    check_requirements,
+    highest_milestones,
+    journey_miles,
+    milestone_chart,
+)
+from observations.models import Observation
+from organizations.access import (
+    may_award_milestones,
+    members_only,
+    organization_for_member,
+    require,
+)
+from organizations.models import Membership, Organization, Role
+
+OBSERVATIONS_SHOWN = 50
+
+
+@members_only
+def people(request: HttpRequest, org: str) -> TemplateResponse:
+    organization, membership = organization_for_member(request, org)
+    members = list(
+        organization.memberships.select_related("user")
+        .prefetch_related("roles")
+        .order_by("user__first_name", "user__username")
+    )
+    highest = highest_milestones(
+        Achievement.objects.filter(membership__organization=organization).select_related(
+            "milestone"
+        )
+    )
+    rows = [(person, journey_miles(highest[person.pk])) for person in members]
+    context = {"organization": organization, "membership": membership, "rows": rows}
+    return render(request, "milestones/people.html", context)
+
+
+def _person(organization: Organization, username: str) -> Membership:
+    roles = Role.objects.prefetch_related(
+        Prefetch("requirements", queryset=Requirement.objects.select_related("ability"))
+    )
+    return get_object_or_404(
+        organization.memberships.select_related("user").prefetch_related(
+            Prefetch("roles", queryset=roles)
+        ),
+        user__username=username,
+    )
+
+
+@members_only
+def person_page(request: HttpRequest, org: str, username: str) -> TemplateResponse:
+    organization, membership = organization_for_member(request, org)
+    person = _person(organization, username)
+    return _person_view(request, organization, membership, person)
+
+
+def _person_view(request, organization, membership, person, award_form=None) -> TemplateResponse:
+    """The person page, or its `progress` partial: also the answer to a refused award."""
+    context = _person_context(request, organization, membership, person, award_form)
+    return render(
+        request,
+        "milestones/person.html",
+        context,
+        partials=["progress"],
+        invalid=award_form is not None and bool(award_form.errors),
+    )
+
+
+def _person_context(request, organization, membership, person, award_form=None) -> dict:
+    achievements = list(
+        person.achievements.select_related("milestone__ability", "awarded_by__user")
+    )
+    highest = highest_milestones(achievements)[person.pk]
+    chart = milestone_chart(organization.abilities.only("name", "slug"), highest)
+    may_award = may_award_milestones(membership, person)
+    if may_award and award_form is None:
+        award_form = AwardForm(organization, person)
+    return {
+        "organization": organization,
+        "membership": membership,
+        "person": person,
+        "achievements": achievements,
+        "journey_miles": journey_miles(highest),
+        "chart": chart,
+        "chart_height": chart_height(chart),
+        "readiness": [
+            (role, check_requirements(role.requirements.all(), highest))
+            for role in person.roles.all()
+        ],
+        "observations": Observation.objects.visible_to(request.user)
+        .filter(subject=person)
+        .select_related("observer__user", "subject__user", "ability")[:OBSERVATIONS_SHOWN],
+        "award_form": award_form if may_award else None,
+    }
+
+
+def _awarder(request: HttpRequest, org: str, username: str) -> tuple:
+    organization, membership = organization_for_member(request, org)
+    person = _person(organization, username)
+    require(
+        may_award_milestones(membership, person),
+        "Managers and admins award milestones, to others than themselves.",
+    )
+    return organization, membership, person
+
+
+@members_only
+@require_POST
+def award_milestone(request: HttpRequest, org: str, username: str) -> HttpResponse:
+    organization, membership, person = _awarder(request, org, username)
+    form = AwardForm(organization, person, data=request.POST)
+    if not form.is_valid():
+        return _person_view(request, organization, membership, person, award_form=form)
+    form.save(awarded_by=membership)
+    return _after_progress_change(request, organization, membership, person)
+
+
+@members_only
+@require_POST
+def revoke_milestone(request: HttpRequest, org: str, username: str, pk: int) -> HttpResponse:
+    organization, membership, person = _awarder(request, org, username)
+    get_object_or_404(person.achievements, pk=pk).delete()
+    return _after_progress_change(request, organization, membership, person)
+
+
+def _after_progress_change(request, organization, membership, person) -> HttpResponse:
+    if request.htmx:  # the progress partial, fresh
+        person = _person(organization, person.user.username)
+        return _person_view(request, organization, membership, person)
+    return redirect("person", organization.slug, person.user.username)
