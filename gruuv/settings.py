@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "simple_history",
     "gruuv",
+    "gruuv.framework",
     "organizations",
     "abilities",
     "milestones",

@@ -97,4 +97,6 @@ def test_history_page_query_budget_is_fixed(client, servers, edits, django_asser
         ExampleFactory(milestone=milestone)
     # 1 organization, 2 ability, 3 milestone history, 4 example history, 5 ability history
     with django_assert_num_queries(5):
-        client.get(history_url(servers))
+        response = client.get(history_url(servers))
+    summaries = [c for c in response.context["changes"] if c.subject == "Milestone 1"]
+    assert any(f.label == "Summary" for change in summaries for f in change.fields)

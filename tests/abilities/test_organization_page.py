@@ -125,7 +125,10 @@ def test_query_budget_does_not_grow_with_abilities(
     # member: + session, user and membership (the partial has no header)
     client.force_login(MembershipFactory(organization=organization).user)
     with django_assert_num_queries(5):
-        htmx.get(url(organization, q="ability"), target="ability-list")
+        partial = htmx.get(url(organization, q="ability"), target="ability-list")
+    assert partial.content.decode().count('class="ability-row card"') == count
     # the whole page adds the header's organization switcher
     with django_assert_num_queries(6):
-        client.get(url(organization))
+        page = client.get(url(organization))
+    assert "Switch organization" not in page.content.decode()
+    assert len(page.context["rows"]) == count

@@ -51,7 +51,7 @@ def test_a_nul_character_in_the_address_is_a_clear_400(client, db):
 
 
 def test_a_framework_file_with_a_nul_character_is_refused():
-    from gruuv.framework import FrameworkError, parse
+    from gruuv.framework.data import FrameworkError, parse
 
     with pytest.raises(FrameworkError, match="NUL character"):
         parse("format: gruuv-framework/1\nabilities: []\n\x00")

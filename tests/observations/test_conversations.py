@@ -329,7 +329,8 @@ def test_thread_query_budget_does_not_grow(
     # 1 session, 2 user, 3 organization, 4 membership, 5 conversation, 6 a page of messages,
     # 7 the header's organizations
     with django_assert_num_queries(7):
-        client.get(thread_url(conversation))
+        response = client.get(thread_url(conversation))
+    assert len(response.context["messages_shown"]) == min(messages + 1, 50)
 
 
 @pytest.mark.parametrize("messages", [0, 200])
@@ -345,4 +346,6 @@ def test_ability_page_query_budget_does_not_grow_with_messages(
     # 6 readable observations, 7 the header's organizations, 8 milestones, 9 examples,
     # 10 requirements, 11 conversations with their activity
     with django_assert_num_queries(11):
-        client.get(ability_url(ability))
+        response = client.get(ability_url(ability))
+    replies = [c.reply_count for c in response.context["conversations"]]
+    assert replies == [max(messages // 5 - 1, 0)] * 5

@@ -58,7 +58,8 @@ def test_role_pages_query_budget_is_fixed(client, organization, django_assert_nu
         RoleFactory(organization=organization)
     # 1 organization, 2 roles with requirement counts
     with django_assert_num_queries(2):
-        client.get(reverse("roles", args=[organization.slug]))
+        response = client.get(reverse("roles", args=[organization.slug]))
+    assert len(response.context["roles"]) == count + 1
     # 1 organization, 2 role, 3 requirements with abilities
     with django_assert_num_queries(3):
         response = client.get(reverse("role", args=[organization.slug, role.slug]))

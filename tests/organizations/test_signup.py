@@ -151,4 +151,5 @@ def test_a_person_in_two_organizations_can_switch_between_them(client):
 def test_signup_page_needs_no_query(client, django_assert_num_queries):
     OrganizationFactory()
     with django_assert_num_queries(0):
-        client.get(reverse("signup"))
+        response = client.get(reverse("signup"))
+    assert "Create my organization" in response.content.decode()

@@ -3,11 +3,20 @@ import io
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from abilities.models import Ability
-from gruuv.framework import FrameworkError, FrameworkImport, dump, export_framework, parse, validate
+from gruuv.framework.data import (
+    FrameworkError,
+    FrameworkImport,
+    dump,
+    export_framework,
+    file_format,
+    parse,
+    validate,
+)
 from milestones.models import Example, Milestone, Requirement
 from organizations.models import Organization, Role
 from tests.factories import (
@@ -25,7 +34,7 @@ from tests.reference.seed import SEED_PAGES, expected_lines, missing_lines
 
 pytestmark = pytest.mark.django_db
 
-DOCS = Path(__file__).resolve().parents[2] / "docs"
+DOCS = Path(settings.BASE_DIR) / "docs"
 
 
 def export(organization, fmt="yaml") -> str:
@@ -137,6 +146,26 @@ def test_the_sample_csv_reproduces_servers(client, demo, tmp_path):
     assert imported | {"requirements": []} == original | {"requirements": []}
 
 
+@pytest.mark.parametrize(
+    ("name", "fmt"),
+    [("a.yaml", "yaml"), ("a.YML", "yaml"), ("a.json", "json"), ("A.JSON", "json"),
+     ("x.CSV", "csv"), ("x.csv", "csv"), ("framework", "yaml"), ("-", "yaml")],
+)  # fmt: skip
+def test_a_files_format_follows_its_name_in_any_case(name, fmt):
+    assert file_format(name) == fmt
+
+
+def test_the_command_reads_an_upper_case_csv_as_csv(tmp_path, organization):
+    sheet = tmp_path / "SHEET.CSV"
+    sheet.write_text("ability,level,behaviour,ability_summary\nServers,1,Adds endpoints,Servers\n")
+    out = io.StringIO()
+    call_command("import_framework", organization.slug, str(sheet), stdout=out)
+    assert "+ ability servers" in out.getvalue()
+    assert (
+        organization.abilities.get().milestones.get().examples.get().behaviour == "Adds endpoints"
+    )
+
+
 # Validation
 
 
@@ -200,8 +229,13 @@ def test_each_validation_error_names_its_place(change, message):
     assert message in error.value.errors
 
 
-def test_the_valid_file_is_valid():
-    validate(valid_file())
+def test_the_valid_file_is_valid_and_imports_as_written(organization):
+    validate(valid_file())  # raises FrameworkError at the first problem
+    FrameworkImport(organization, valid_file()).run()
+    assert list(organization.abilities.values_list("slug", flat=True)) == [
+        "ability-0", "ability-1", "ability-2",
+    ]  # fmt: skip
+    assert organization.roles.get().requirements.count() == 3
 
 
 def test_an_invalid_file_is_refused_whole_by_the_command(tmp_path, organization):

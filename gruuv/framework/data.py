@@ -1,4 +1,4 @@
-"""The framework as data: export, validation, and a transactional import with a dry-run diff.
+"""Framework files: export, validation, and a transactional import with a dry-run diff.
 
 The format is documented in docs/framework-format.md and described by the JSON Schema in
 docs/framework.schema.json, which validates every import.
@@ -106,6 +106,25 @@ def dump(data: dict, fmt: str = "yaml") -> str:
     return yaml.dump(
         data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=4096
     )  # one line per text: diffs stay readable
+
+
+FORMATS = ("yaml", "json", "csv")
+
+
+def file_format(filename: str) -> str:
+    """The format a file's name says, whatever its case: `x.CSV` is CSV; anything else YAML."""
+    suffix = Path(filename).suffix.lower().lstrip(".")
+    return suffix if suffix in FORMATS else "yaml"
+
+
+def read(organization: Organization, text: str, fmt: str) -> "FrameworkImport":
+    """The import a file's text asks for: YAML and JSON make the whole framework match the file,
+    CSV updates only the abilities it lists. Raises FrameworkError for a refused file."""
+    if fmt == "csv":
+        return FrameworkImport(
+            organization, parse_csv(text, organization), abilities_only=True, reason="CSV import"
+        )
+    return FrameworkImport(organization, parse(text, fmt), reason="Framework import")
 
 
 def parse(text: str, fmt: str = "yaml") -> dict:

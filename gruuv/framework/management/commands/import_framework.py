@@ -1,9 +1,8 @@
 import sys
-from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from gruuv.framework import FrameworkError, FrameworkImport, parse, parse_csv
+from gruuv.framework.data import FORMATS, FrameworkError, file_format, read
 from organizations.models import Organization
 
 
@@ -16,7 +15,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("organization", help="the organization's slug")
         parser.add_argument("file", help="a .yaml, .json or .csv file, or - for stdin")
-        parser.add_argument("--format", choices=["yaml", "json", "csv"])
+        parser.add_argument("--format", choices=FORMATS, help="default: from the file's name")
         parser.add_argument(
             "--dry-run", action="store_true", help="print what would change and write nothing"
         )
@@ -25,15 +24,14 @@ class Command(BaseCommand):
         found = Organization.objects.filter(slug=organization).first()
         if found is None:
             raise CommandError(f"No organization “{organization}”.")
-        fmt = options["format"] or {".json": "json", ".csv": "csv"}.get(Path(file).suffix, "yaml")
-        text = sys.stdin.read() if file == "-" else Path(file).read_text(encoding="utf-8")
+        fmt = options["format"] or file_format(file)
+        if file == "-":
+            text = sys.stdin.read()
+        else:
+            with open(file, encoding="utf-8") as handle:
+                text = handle.read()
         try:
-            if fmt == "csv":
-                data = parse_csv(text, found)
-                importer = FrameworkImport(found, data, abilities_only=True, reason="CSV import")
-            else:
-                importer = FrameworkImport(found, parse(text, fmt), reason="Framework import")
-            changes = importer.run(dry_run=dry_run)
+            changes = read(found, text, fmt).run(dry_run=dry_run)
         except FrameworkError as error:
             raise CommandError(
                 "The file was refused; nothing was written:\n" + "\n".join(error.errors)

@@ -5,7 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from abilities.models import Ability
-from gruuv.framework import dump, export_framework
+from gruuv.framework.data import dump, export_framework
 from tests.factories import AbilityFactory, MembershipFactory
 
 pytestmark = pytest.mark.django_db
@@ -78,9 +78,10 @@ def test_an_invalid_upload_is_refused_with_its_places_and_saves_nothing(medium_a
     assert not Ability.objects.exists()
 
 
-def test_a_csv_upload_is_previewed_too(medium_admin, organization):
+@pytest.mark.parametrize("name", ["s.csv", "S.CSV"])
+def test_a_csv_upload_is_previewed_too(medium_admin, organization, name):
     sheet = "ability,level,behaviour,ability_summary\nServers,1,Adds endpoints,Server side\n"
-    response = medium_admin.post(import_url(organization), {"file": upload(sheet, "s.csv")})
+    response = medium_admin.post(import_url(organization), {"file": upload(sheet, name)})
     assert "+ ability servers milestone 1 example 1" in response.context["changes"]
     assert not Ability.objects.exists()
 

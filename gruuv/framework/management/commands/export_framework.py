@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from gruuv.framework import dump, export_framework
+from gruuv.framework.data import dump, export_framework
 from organizations.models import Organization
 
 
