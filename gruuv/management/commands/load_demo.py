@@ -2,13 +2,13 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.text import slugify
 
 from abilities.models import Ability
 from gruuv.demo import DEMO_PASSWORD, ORGANIZATIONS
+from gruuv.framework.data import FrameworkImport, parse
 from gruuv.timesince import add_months
-from milestones.models import Example, Milestone, Requirement
-from organizations.models import Membership, Organization, Role, User
+from milestones.models import Example, Milestone
+from organizations.models import Membership, Organization, User
 
 
 class Command(BaseCommand):
@@ -48,62 +48,34 @@ class Command(BaseCommand):
     def _load_organization(self, spec: dict) -> None:
         organization = Organization.objects.filter(slug=spec["slug"]).first()
         if organization is None:
-            organization = Organization.objects.create(
-                name=spec["name"], slug=spec["slug"], uses_miles=spec["uses_miles"]
-            )
-            self._load_framework(organization, spec)
+            organization = Organization.objects.create(name=spec["name"], slug=spec["slug"])
+            framework = parse(spec["framework"].read_text(encoding="utf-8"))
+            FrameworkImport(organization, framework, reason="The demo's framework").run()
+            self._age(organization, spec["age_in_months"])
             self.stdout.write(f"Created {organization.name} with its seed framework.")
         else:
             # What people changed while trying the demo is theirs; --reset brings the seed back.
             self.stdout.write(f"{organization.name} is already here; its framework is left as is.")
-        for username, level, role_names in spec["people"]:
-            self._load_person(organization, username, level, role_names)
+        for username, level, role_slugs in spec["people"]:
+            self._load_person(organization, username, level, role_slugs)
 
-    def _load_framework(self, organization: Organization, spec: dict) -> None:
-        roles = {
-            role["name"]: Role.objects.create(
-                organization=organization,
-                name=role["name"],
-                slug=slugify(role["name"]),
-                kind=role["kind"],
-            )
-            for role in spec["roles"]
-        }
+    def _age(self, organization: Organization, age_in_months: dict[str, int]) -> None:
+        """The seed pages were last edited years ago: "Last updated" and the history agree."""
         now = timezone.now()
-        for ability_spec in spec["abilities"]:
-            ability = Ability.objects.create(
-                organization=organization,
-                name=ability_spec["name"],
-                slug=ability_spec["slug"],
-                summary=ability_spec["summary"],
-                description=ability_spec["description"],
+        for slug, months in age_in_months.items():
+            written = add_months(now, -months)
+            abilities = organization.abilities.filter(slug=slug)
+            abilities.update(updated_at=written, created_at=written)
+            milestones = Milestone.objects.filter(ability__in=abilities)
+            Ability.history.filter(id__in=abilities.values("pk")).update(history_date=written)
+            Milestone.history.filter(ability_id__in=abilities.values("pk")).update(
+                history_date=written
             )
-            for level, milestone_spec in enumerate(ability_spec["milestones"], start=1):
-                milestone = Milestone.objects.create(
-                    ability=ability,
-                    level=level,
-                    summary=milestone_spec.get("summary", ""),
-                    description=milestone_spec.get("description", ""),
-                )
-                for i, (behaviour, task) in enumerate(milestone_spec["examples"], start=1):
-                    Example.objects.create(
-                        milestone=milestone, behaviour=behaviour, example_task=task, position=i
-                    )
-            Requirement.objects.bulk_create(
-                Requirement(ability=ability, role=roles[name], level=level, strength=strength)
-                for name, level, strength in ability_spec["requirements"]
-            )
-            # The seed pages were last edited years ago; the demo keeps that age, in "Last
-            # updated" and in the history alike.
-            written = add_months(now, -ability_spec["age_in_months"])
-            Ability.objects.filter(pk=ability.pk).update(updated_at=written, created_at=written)
-            Ability.history.filter(id=ability.pk).update(history_date=written)
-            Milestone.history.filter(ability_id=ability.pk).update(history_date=written)
-            Example.history.filter(milestone_id__in=ability.milestones.values("pk")).update(
+            Example.history.filter(milestone_id__in=milestones.values("pk")).update(
                 history_date=written
             )
 
-    def _load_person(self, organization, username: str, level: str, role_names) -> None:
+    def _load_person(self, organization, username: str, level: str, role_slugs) -> None:
         user = User.objects.filter(username=username).first()
         if user is None:
             user = User(username=username, is_staff=level == Membership.Level.ADMIN)
@@ -113,4 +85,4 @@ class Command(BaseCommand):
             organization=organization, user=user, defaults={"level": level}
         )
         if created:
-            membership.roles.set(organization.roles.filter(name__in=role_names))
+            membership.roles.set(organization.roles.filter(slug__in=role_slugs))
