@@ -3,7 +3,7 @@
 from django.contrib import admin
 from django.http import Http404, HttpRequest
 
-from organizations.models import Organization, User
+from organizations.models import Organization, User, organization_id_of
 
 
 def administered_organization_ids(request: HttpRequest) -> set[int] | None:
@@ -33,15 +33,6 @@ def scoped(queryset, request: HttpRequest):
     if lookup is None:
         return queryset.none()
     return queryset.filter(**{f"{lookup}__in": ids})
-
-
-def organization_id_of(obj) -> int | None:
-    if isinstance(obj, Organization):
-        return obj.pk
-    *path, last = obj.organization_lookup.split("__")
-    for step in path:
-        obj = getattr(obj, step)
-    return getattr(obj, f"{last}_id")
 
 
 class OrganizationScoped:

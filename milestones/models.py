@@ -6,10 +6,15 @@ from simple_history.models import HistoricalRecords
 
 from abilities.models import Ability
 from gruuv.content import ContentTracked
-from organizations.models import Membership, Role
+from organizations.models import Membership, Role, other_organization_errors
 
 LEVELS = [(level, f"Milestone {level}") for level in range(1, 6)]
 DEFAULT_MILES = {1: 1, 2: 3, 3: 6, 4: 12, 5: 20}
+
+
+def default_miles(level: int) -> int:
+    """The miles a milestone adds when none are given: 1, 3, 6, 12 or 20 by level."""
+    return DEFAULT_MILES.get(level, 0)
 
 
 def level_between_1_and_5(name: str) -> models.CheckConstraint:
@@ -42,15 +47,11 @@ class Milestone(ContentTracked):
     def __str__(self) -> str:
         return f"{self.ability} — milestone {self.level}"
 
-    def clean(self) -> None:
-        if self.miles is None and self.level in DEFAULT_MILES:
-            self.miles = DEFAULT_MILES[self.level]
-
     history = HistoricalRecords()
 
     def save(self, *args, **kwargs) -> None:
         if self.miles is None:
-            self.miles = DEFAULT_MILES.get(self.level, 0)
+            self.miles = default_miles(self.level)
         super().save(*args, **kwargs)
 
     def content_changed_at(self, moment) -> None:
@@ -124,12 +125,8 @@ class Requirement(models.Model):
         return f"{self.role.plural} {self.get_strength_display()} milestone {self.level}+"
 
     def clean(self) -> None:
-        if (
-            self.role_id
-            and self.ability_id
-            and (self.role.organization_id != self.ability.organization_id)
-        ):
-            raise ValidationError({"ability": "Choose an ability of the role's own organization."})
+        if errors := other_organization_errors(self, "role", "ability"):
+            raise ValidationError(errors)
 
 
 class Achievement(models.Model):
@@ -162,12 +159,5 @@ class Achievement(models.Model):
         return f"{self.membership.user} reached {self.milestone}"
 
     def clean(self) -> None:
-        organization_id = self.membership.organization_id if self.membership_id else None
-        if self.milestone_id and organization_id != self.milestone.ability.organization_id:
-            raise ValidationError(
-                {"milestone": "Choose a milestone of the person's own organization."}
-            )
-        if self.awarded_by_id and self.awarded_by.organization_id != organization_id:
-            raise ValidationError(
-                {"awarded_by": "Choose someone of the person's own organization."}
-            )
+        if errors := other_organization_errors(self, "membership", "milestone", "awarded_by"):
+            raise ValidationError(errors)

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from abilities.models import Ability
 from milestones.models import LEVELS
-from organizations.models import Membership, Organization
+from organizations.models import Membership, Organization, other_organization_errors
 
 
 class Privacy(models.TextChoices):
@@ -94,14 +94,7 @@ class Observation(models.Model):
         return f"{self.subject.user} using {self.ability} ({self.observed_on})"
 
     def clean(self) -> None:
-        errors = {}
-        org = self.organization_id
-        if self.subject_id and self.subject.organization_id != org:
-            errors["subject"] = "Choose a person of this organization."
-        if self.observer_id and self.observer.organization_id != org:
-            errors["observer"] = "Choose an observer of this organization."
-        if self.ability_id and self.ability.organization_id != org:
-            errors["ability"] = "Choose an ability of this organization."
+        errors = other_organization_errors(self, "organization", "subject", "observer", "ability")
         if self.observed_on and self.observed_on > timezone.localdate():
             errors["observed_on"] = "An observation cannot be dated in the future."
         if errors:
@@ -149,12 +142,8 @@ class Conversation(models.Model):
         return self.topic
 
     def clean(self) -> None:
-        if (
-            self.started_by_id
-            and self.ability_id
-            and (self.started_by.organization_id != self.ability.organization_id)
-        ):
-            raise ValidationError({"started_by": "Choose a member of this organization."})
+        if errors := other_organization_errors(self, "ability", "started_by"):
+            raise ValidationError(errors)
 
     @property
     def reply_count(self) -> int:
@@ -197,12 +186,8 @@ class Message(models.Model):
     def clean(self) -> None:
         if self.deleted_at is None and not self.body.strip():
             raise ValidationError({"body": "Write a message."})
-        if (
-            self.author_id
-            and self.conversation_id
-            and (self.author.organization_id != self.conversation.ability.organization_id)
-        ):
-            raise ValidationError({"author": "Choose a member of this organization."})
+        if errors := other_organization_errors(self, "conversation", "author"):
+            raise ValidationError(errors)
 
     def soft_delete(self) -> None:
         """Erase the text but keep the message's place, so the thread keeps its shape."""

@@ -168,3 +168,30 @@ class Membership(models.Model):
     def level_label(self) -> str:
         """ "Manager" or "Admin" beside a name; plain members carry no label."""
         return "" if self.level == self.Level.MEMBER else self.get_level_display()
+
+
+def organization_id_of(obj) -> int | None:
+    """The id of the organization `obj` belongs to, by its model's `organization_lookup`."""
+    if isinstance(obj, Organization):
+        return obj.pk
+    *path, last = obj.organization_lookup.split("__")
+    for step in path:
+        obj = getattr(obj, step)
+    return getattr(obj, f"{last}_id")
+
+
+def other_organization_errors(instance: models.Model, anchor: str, *related: str) -> dict:
+    """For a model's `clean()`: the related objects of another organization than `anchor`'s.
+
+    `anchor` and `related` are foreign-key field names; unset ones are left to the required
+    check. Each error stands beside the field that points elsewhere.
+    """
+    if getattr(instance, f"{anchor}_id") is None:
+        return {}
+    home = organization_id_of(getattr(instance, anchor))
+    return {
+        name: "That belongs to another organization; choose one of this organization's."
+        for name in related
+        if getattr(instance, f"{name}_id") is not None
+        and organization_id_of(getattr(instance, name)) != home
+    }

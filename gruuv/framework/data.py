@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from abilities.models import Ability
-from milestones.models import DEFAULT_MILES, Achievement, Example, Milestone, Requirement
+from milestones.models import Achievement, Example, Milestone, Requirement, default_miles
 from organizations.models import Organization, Role
 
 FORMAT = "gruuv-framework/1"
@@ -337,7 +337,7 @@ class FrameworkImport:
         fields = {
             "ability": ability,
             "level": level,
-            "miles": spec.get("miles", DEFAULT_MILES[level]),
+            "miles": spec.get("miles", default_miles(level)),
             "summary": spec.get("summary", ""),
             "description": spec.get("description", ""),
         }

@@ -2,8 +2,18 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from organizations.models import Membership, Organization, Role
-from tests.factories import MembershipFactory, OrganizationFactory, RoleFactory, UserFactory
+from milestones.models import Achievement, Requirement
+from observations.models import Conversation, Message
+from organizations.models import Membership, Organization, Role, other_organization_errors
+from tests.factories import (
+    AbilityFactory,
+    ConversationFactory,
+    MembershipFactory,
+    MilestoneFactory,
+    OrganizationFactory,
+    RoleFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -64,3 +74,46 @@ def test_administered_by_lists_only_admin_memberships(organization, other_organi
     admin = MembershipFactory(organization=organization, level=Membership.Level.ADMIN).user
     MembershipFactory(organization=other_organization, user=admin, level="manager")
     assert list(Organization.objects.administered_by(admin)) == [organization]
+
+
+@pytest.mark.parametrize(
+    ("build", "fields"),
+    [
+        (lambda: Requirement(role=RoleFactory(), ability=AbilityFactory(), level=1), {"ability"}),
+        (
+            lambda: Achievement(
+                membership=MembershipFactory(),
+                milestone=MilestoneFactory(),
+                awarded_by=MembershipFactory(),
+            ),
+            {"milestone", "awarded_by"},
+        ),
+        (
+            lambda: Conversation(
+                ability=AbilityFactory(), started_by=MembershipFactory(), topic="x"
+            ),
+            {"started_by"},
+        ),
+        (
+            lambda: Message(
+                conversation=ConversationFactory(), author=MembershipFactory(), body="x"
+            ),
+            {"author"},
+        ),
+    ],
+)
+def test_every_model_refuses_neighbours_of_another_organization(build, fields):
+    with pytest.raises(ValidationError) as error:
+        build().full_clean()
+    assert {
+        field: messages for field, messages in error.value.message_dict.items() if field in fields
+    } == {
+        field: ["That belongs to another organization; choose one of this organization's."]
+        for field in fields
+    }
+
+
+def test_neighbours_of_the_same_organization_pass(organization):
+    role = RoleFactory(organization=organization)
+    Requirement(role=role, ability=AbilityFactory(organization=organization), level=1).full_clean()
+    assert other_organization_errors(Requirement(role=role), "role", "ability") == {}
