@@ -1,4 +1,4 @@
-"""Ages in words, worded like date-fns' formatDistance (strict wording of DESIGN.md)."""
+"""Ages in words like date-fns' formatDistance: "3 days", "about 2 months", "almost 5 years"."""
 
 import calendar
 import math

@@ -1,4 +1,4 @@
-"""The date-fns style ages of DESIGN.md, at each boundary of its table."""
+"""Ages worded like date-fns' formatDistance, at each boundary of its table."""
 
 import datetime
 

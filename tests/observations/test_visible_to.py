@@ -1,4 +1,4 @@
-"""The privacy rule of DESIGN.md, at the QuerySet where it lives."""
+"""The privacy rule (who reads an observation), at the QuerySet where it lives."""
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
