@@ -119,6 +119,17 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
 
+# Mail (password reset) through Django 6.1's MAILERS: printed to the console unless the
+# EMAIL_BACKEND variable names another backend.
+MAILERS = {
+    "default": {
+        "BACKEND": os.environ.get(
+            "EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
+        ),
+    }
+}
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Gruuv <gruuv@localhost>")
+
 if os.environ.get("REDIS_URL"):
     CACHES = {
         "default": {
