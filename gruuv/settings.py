@@ -119,12 +119,15 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
 
-# Mail (password reset) through Django 6.1's MAILERS: printed to the console unless the
-# EMAIL_BACKEND variable names another backend.
+# Mail (password reset) through Django 6.1's MAILERS: printed to the console in development,
+# SMTP with DEBUG off; the EMAIL_BACKEND variable names another backend.
 MAILERS = {
     "default": {
         "BACKEND": os.environ.get(
-            "EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
+            "EMAIL_BACKEND",
+            "django.core.mail.backends.console.EmailBackend"
+            if DEBUG
+            else "django.core.mail.backends.smtp.EmailBackend",
         ),
     }
 }
