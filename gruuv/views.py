@@ -3,6 +3,7 @@ from django.http import HttpRequest
 from django.template.response import TemplateResponse
 
 from abilities.models import Ability
+from gruuv.rendering import render
 from organizations.models import Organization
 
 
@@ -11,4 +12,4 @@ def home(request: HttpRequest) -> TemplateResponse:
     organizations = Organization.objects.readable_by(request.user).prefetch_related(
         Prefetch("abilities", queryset=Ability.objects.only("organization", "name", "slug"))
     )
-    return TemplateResponse(request, "home.html", {"organizations": organizations})
+    return render(request, "home.html", {"organizations": organizations})

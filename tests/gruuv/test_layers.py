@@ -71,3 +71,12 @@ def test_no_module_imports_in_a_circle():
         if module not in done:
             visit(module, [module])
     assert circles == []
+
+
+def test_templates_ask_permissions_never_compare_levels():
+    """Templates read `may` from the view; a level literal would be a second rule."""
+    for path in (ROOT / "templates").rglob("*.html"):
+        text = path.read_text()
+        for literal in ('"admin"', '"manager"', '"member"', "'admin'", "'manager'", "'member'"):
+            assert literal not in text, f"{path.relative_to(ROOT)} compares with {literal}"
+        assert "is_manager" not in text and ".level ==" not in text, path
