@@ -7,7 +7,6 @@ from django.urls import reverse
 from observations.models import Conversation, Message
 from tests.factories import (
     ConversationFactory,
-    MembershipFactory,
     MessageFactory,
     ability_with_ladder,
 )
@@ -264,8 +263,7 @@ def test_author_deletes_and_a_marker_keeps_the_threads_shape(
     assert "Opening thoughts" not in lines
 
 
-def test_admins_delete_any_message_but_edit_none(client, conversation, organization):
-    admin = MembershipFactory(organization=organization, level="admin")
+def test_admins_delete_any_message_but_edit_none(client, conversation, admin):
     message = conversation.messages.get()
     client.force_login(admin.user)
     assert (

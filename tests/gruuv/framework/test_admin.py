@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from abilities.models import Ability
 from gruuv.framework.data import dump, export_framework
-from tests.factories import AbilityFactory, MembershipFactory
+from tests.factories import AbilityFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -94,8 +94,8 @@ def test_another_organizations_framework_is_404(medium_admin, other_organization
     assert response.status_code == 404
 
 
-def test_members_who_are_not_admins_cannot_export(client, organization):
-    client.force_login(MembershipFactory(organization=organization, level="manager").user)
+def test_members_who_are_not_admins_cannot_export(client, manager, organization):
+    client.force_login(manager.user)
     response = client.get(export_url(organization))
     assert response.status_code == 302
     assert "/admin/login/" in response["Location"]

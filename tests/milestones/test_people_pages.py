@@ -10,6 +10,7 @@ from tests.factories import (
     RoleFactory,
     ability_with_ladder,
 )
+from tests.htmx import answer
 from tests.pages import text_lines
 
 pytestmark = pytest.mark.django_db
@@ -20,125 +21,125 @@ def servers(organization):
     return ability_with_ladder(organization=organization, name="Servers", slug="servers")
 
 
-@pytest.fixture
-def person(organization):
-    return MembershipFactory(organization=organization, user__username="grace")
-
-
 def person_url(membership) -> str:
     return reverse("person", args=[membership.organization.slug, membership.user.username])
 
 
-def achieve(person, ability, *levels):
+def achieve(subject, ability, *levels):
     for level in levels:
-        AchievementFactory(membership=person, milestone=ability.milestones.get(level=level))
+        AchievementFactory(membership=subject, milestone=ability.milestones.get(level=level))
 
 
-def test_journey_counts_the_highest_milestone_per_ability(client, person, servers, organization):
+def test_journey_counts_the_highest_milestone_per_ability(client, subject, servers, organization):
     """The Snowflake rule: milestones 1 and 3 on Servers add 6 miles, not 1 + 6."""
     writing = ability_with_ladder(organization=organization, name="Writing")
-    achieve(person, servers, 1, 3)
-    achieve(person, writing, 2)
-    client.force_login(person.user)
-    response = client.get(person_url(person))
+    achieve(subject, servers, 1, 3)
+    achieve(subject, writing, 2)
+    client.force_login(subject.user)
+    response = client.get(person_url(subject))
     assert response.context["journey_miles"] == 6 + 3
     assert "9 miles" in " ".join(text_lines(response))
     people = client.get(reverse("people", args=[organization.slug]))
     assert "9 miles" in " ".join(text_lines(people))
 
 
-def test_no_journey_where_the_organization_does_not_use_miles(client, person, servers):
-    person.organization.uses_miles = False
-    person.organization.save()
-    achieve(person, servers, 2)
-    client.force_login(person.user)
-    assert "Journey" not in text_lines(client.get(person_url(person)))
+def test_no_journey_where_the_organization_does_not_use_miles(client, subject, servers):
+    subject.organization.uses_miles = False
+    subject.organization.save()
+    achieve(subject, servers, 2)
+    client.force_login(subject.user)
+    assert "Journey" not in text_lines(client.get(person_url(subject)))
     assert (
         "mile"
-        not in client.get(reverse("people", args=[person.organization.slug])).content.decode()
+        not in client.get(reverse("people", args=[subject.organization.slug])).content.decode()
     )
 
 
 def test_chart_draws_the_highest_milestone_per_ability_on_the_server(
-    client, person, servers, organization
+    client, subject, servers, organization
 ):
     ability_with_ladder(organization=organization, name="Writing")
-    achieve(person, servers, 1, 4)
-    client.force_login(person.user)
-    page = client.get(person_url(person)).content.decode()
+    achieve(subject, servers, 1, 4)
+    client.force_login(subject.user)
+    page = client.get(person_url(subject)).content.decode()
     assert '<svg class="chart"' in page
     assert 'width="240" height="18" rx="4" class="chart__bar chart__bar--4"' in page
-    lines = text_lines(client.get(person_url(person)))
+    lines = text_lines(client.get(person_url(subject)))
     assert "Milestone 4" in lines
     assert "Not yet" in lines  # Writing
 
 
-def test_readiness_shows_each_requirement_met_or_not(client, person, servers, organization):
+def test_readiness_shows_each_requirement_met_or_not(client, subject, servers, organization):
     role = RoleFactory(organization=organization, name="Builder")
-    person.roles.add(role)
+    subject.roles.add(role)
     RequirementFactory(role=role, ability=servers, level=2)
     writing = ability_with_ladder(organization=organization, name="Writing")
     RequirementFactory(role=role, ability=writing, level=3, strength="recommended")
-    achieve(person, servers, 2)
-    achieve(person, writing, 1)
-    client.force_login(person.user)
-    lines = text_lines(client.get(person_url(person)))
+    achieve(subject, servers, 2)
+    achieve(subject, writing, 1)
+    client.force_login(subject.user)
+    lines = text_lines(client.get(person_url(subject)))
     assert "✅ Met: Servers milestone 2+ (must be), has milestone 2" in lines
     assert "❌ Not met: Writing milestone 3+ (are recommended to be), has milestone 1" in lines
 
 
-def test_achievements_are_listed_with_who_awarded_them(client, person, servers, organization):
-    manager = MembershipFactory(organization=organization, level="manager")
+def test_achievements_are_listed_with_who_awarded_them(client, manager, subject, servers):
     AchievementFactory(
-        membership=person,
+        membership=subject,
         milestone=servers.milestones.get(level=2),
         awarded_by=manager,
         note="Great call",
     )
-    client.force_login(person.user)
-    page = " ".join(text_lines(client.get(person_url(person))))
+    client.force_login(subject.user)
+    page = " ".join(text_lines(client.get(person_url(subject))))
     assert "Servers milestone 2" in page
     assert f"by {manager.user}" in page
     assert "Great call" in page
 
 
 @pytest.mark.parametrize("page", ["people", "person"])
-def test_people_pages_are_for_members_only(client, person, other_organization, page):
+@pytest.mark.parametrize(
+    ("who", "expected"),
+    [
+        ("member", 200),
+        ("manager", 200),
+        ("admin", 200),
+        ("outsider", 404),
+        ("anonymous", "sign-in"),
+    ],
+)
+def test_people_pages_are_for_members_only(client, sign_in, subject, page, who, expected):
     url = (
-        person_url(person)
+        person_url(subject)
         if page == "person"
-        else reverse("people", args=[person.organization.slug])
+        else reverse("people", args=[subject.organization.slug])
     )
-    assert client.get(url).status_code == 302  # anonymous: sign in first
-    client.force_login(MembershipFactory(organization=other_organization, level="admin").user)
-    assert client.get(url).status_code == 404
-    client.force_login(MembershipFactory(organization=person.organization).user)
-    assert client.get(url).status_code == 200
+    sign_in(who)
+    assert answer(client.get(url)) == expected
 
 
-def test_a_person_of_another_organization_is_404(client, person, other_organization):
+def test_a_person_of_another_organization_is_404(client, subject, other_organization):
     stranger = MembershipFactory(organization=other_organization)
-    client.force_login(person.user)
-    url = reverse("person", args=[person.organization.slug, stranger.user.username])
+    client.force_login(subject.user)
+    url = reverse("person", args=[subject.organization.slug, stranger.user.username])
     assert client.get(url).status_code == 404
     assert (
-        client.get(reverse("person", args=[person.organization.slug, "nobody"])).status_code == 404
+        client.get(reverse("person", args=[subject.organization.slug, "nobody"])).status_code == 404
     )
 
 
-def fill(organization, person, servers, count):
-    manager = MembershipFactory(organization=organization, level="manager")
+def fill(organization, subject, manager, servers, count):
     role = RoleFactory(organization=organization)
-    person.roles.add(role)
+    subject.roles.add(role)
     RequirementFactory(role=role, ability=servers)
     for _ in range(count):
         other = ability_with_ladder(organization=organization)
         RequirementFactory(role=role, ability=other)
-        achieve(person, other, 1, 2)
+        achieve(subject, other, 1, 2)
         ObservationFactory(
             organization=organization,
             ability=other,
-            subject=person,
+            subject=subject,
             observer=manager,
             privacy="public_to_company",
         )
@@ -148,24 +149,24 @@ def fill(organization, person, servers, count):
 
 @pytest.mark.parametrize("count", [0, 20])
 def test_person_page_query_budget_is_fixed(
-    client, organization, person, servers, count, django_assert_num_queries
+    client, organization, manager, subject, servers, count, django_assert_num_queries
 ):
-    fill(organization, person, servers, count)
-    client.force_login(MembershipFactory(organization=organization, level="manager").user)
-    # 1 session, 2 user, 3 organization, 4 viewer's membership, 5 person, 6 their roles,
+    fill(organization, subject, manager, servers, count)
+    client.force_login(manager.user)
+    # 1 session, 2 user, 3 organization, 4 viewer's membership, 5 subject, 6 their roles,
     # 7 the roles' requirements, 8 achievements, 9 abilities for the chart,
     # 10 readable observations, 11 the header's organizations, 12 milestones to award
     with django_assert_num_queries(12):
-        response = client.get(person_url(person))
+        response = client.get(person_url(subject))
     assert len(response.context["achievements"]) == 2 * count
 
 
 @pytest.mark.parametrize("count", [0, 20])
 def test_people_page_query_budget_is_fixed(
-    client, organization, person, servers, count, django_assert_num_queries
+    client, organization, manager, subject, servers, count, django_assert_num_queries
 ):
-    fill(organization, person, servers, count)
-    client.force_login(person.user)
+    fill(organization, subject, manager, servers, count)
+    client.force_login(subject.user)
     # 1 session, 2 user, 3 organization, 4 membership, 5 members, 6 their roles,
     # 7 achievements, 8 the header's organizations
     with django_assert_num_queries(8):
@@ -173,9 +174,9 @@ def test_people_page_query_budget_is_fixed(
     assert len(response.context["rows"]) == Membership.objects.count()
 
 
-def test_role_page_shows_holders_readiness_to_members_only(client, person, servers, organization):
+def test_role_page_shows_holders_readiness_to_members_only(client, subject, servers, organization):
     role = RoleFactory(organization=organization, name="Builder", slug="builder")
-    person.roles.add(role)
+    subject.roles.add(role)
     RequirementFactory(role=role, ability=servers, level=2)
     url = reverse("role", args=[organization.slug, "builder"])
     assert "grace" not in client.get(url).content.decode()
@@ -183,7 +184,7 @@ def test_role_page_shows_holders_readiness_to_members_only(client, person, serve
     lines = text_lines(client.get(url))
     assert "grace" in lines
     assert "❌ Not met" in lines
-    achieve(person, servers, 2)
+    achieve(subject, servers, 2)
     assert "✅ Met" in text_lines(client.get(url))
 
 
