@@ -71,6 +71,7 @@ organization_patterns = [
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("favicon.ico", views.favicon),
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
     path("signup/", organizations.signup, name="signup"),

@@ -57,9 +57,16 @@ def page(chromium):
     errors = []
 
     def on_console(message) -> None:
-        # A 422 is an answer, not a failure: the form again, with its errors.
-        if message.type == "error" and "status of 422" not in message.text:
-            errors.append(message.text)
+        # A 422 is an answer, not a failure: the form again, with its errors. So is the status
+        # of a page itself (an error page a test visits on purpose); a missing script, style or
+        # image on it still fails.
+        if message.type != "error" or "status of 422" in message.text:
+            return
+        if message.text.startswith("Failed to load resource") and (
+            message.location.get("url") == page.url
+        ):
+            return
+        errors.append(f"{message.text} ({message.location.get('url')} on {page.url})")
 
     page.on("console", on_console)
     page.on("pageerror", lambda error: errors.append(str(error)))

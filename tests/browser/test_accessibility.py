@@ -1,0 +1,61 @@
+"""axe-core on every page, for each kind of visitor, at a phone's and a laptop's width."""
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from observations.models import Conversation
+from organizations.models import Membership
+from tests.browser.conftest import sign_in
+
+PUBLIC = [
+    "/",
+    "/signup/",
+    "/accounts/login/",
+    "/accounts/password_reset/",
+    "/medium/",
+    "/medium/abilities/servers/",
+    "/medium/abilities/servers/history/",
+    "/medium/roles/",
+    "/medium/roles/builder/",
+    "/lessonly/abilities/infrastructure/",
+    "/medium/abilities/no-such-ability/",  # our 404
+]
+MEMBERS = [
+    "/medium/people/",
+    "/medium/people/medium-member/",
+    "/medium/observations/new/",
+    "/medium/conversations/{conversation}/",
+]
+WIDTHS = (390, 1366)
+
+
+def violations(page) -> list[str]:
+    results = Axe().run(page)
+    return [
+        f"{violation['id']}: {[node['target'] for node in violation['nodes']]}"
+        for violation in results.response["violations"]
+    ]
+
+
+@pytest.mark.parametrize("who", ["anonymous", "medium-manager", "medium-member"])
+def test_no_axe_violations_on_any_page(page, demo_server, output_dir, settings, who):
+    settings.DEBUG = False  # our own error pages, not Django's debug pages
+    manager = Membership.objects.get(user__username="medium-manager")
+    conversation = Conversation.objects.create(
+        ability=manager.organization.abilities.get(), topic="Go?", started_by=manager
+    )
+    urls = PUBLIC
+    if who != "anonymous":
+        sign_in(page, demo_server, who)
+        urls = PUBLIC + [url.format(conversation=conversation.pk) for url in MEMBERS]
+    # For medium-member, /medium/observations/new/ is our 403 page.
+    found = {}
+    for width in WIDTHS:
+        page.set_viewport_size({"width": width, "height": 900})
+        for url in urls:
+            page.goto(f"{demo_server}{url}")
+            if problems := violations(page):
+                found[(width, url)] = problems
+            name = url.strip("/").replace("/", "_") or "home"
+            page.screenshot(path=output_dir / f"a11y-{who}-{width}-{name}.png", full_page=True)
+    assert found == {}
