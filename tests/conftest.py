@@ -12,7 +12,7 @@ import pytest
 from django.core.management import call_command
 
 from organizations.models import Membership
-from tests.factories import MembershipFactory, OrganizationFactory
+from tests.factories import MembershipFactory, OrganizationFactory, ability_with_ladder
 from tests.htmx import Htmx
 
 PERSONAS = ("admin", "manager", "member", "subject", "outsider", "anonymous")
@@ -33,6 +33,12 @@ def staff_admin_of(organization) -> Membership:
     return MembershipFactory(
         organization=organization, level=Membership.Level.ADMIN, user__is_staff=True
     )
+
+
+@pytest.fixture
+def servers(organization):
+    """Medium's "Servers", with a ladder of five milestones."""
+    return ability_with_ladder(organization=organization, name="Servers", slug="servers")
 
 
 @pytest.fixture

@@ -16,7 +16,6 @@ from tests.factories import (
     ObservationFactory,
     RequirementFactory,
     RoleFactory,
-    ability_with_ladder,
 )
 from tests.pages import text_lines
 from tests.reference.seed import SEED_PAGES, expected_lines, missing_lines
@@ -50,9 +49,8 @@ def test_sections_come_in_the_order_of_the_seed(client, demo):
 
 
 @pytest.fixture
-def ability(organization):
-    ability = ability_with_ladder(organization=organization, name="Servers", slug="servers")
-    return ability
+def ability(servers):
+    return servers
 
 
 def test_milestones_have_anchors_and_miles_only_where_the_organization_uses_them(client, ability):

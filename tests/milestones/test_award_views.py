@@ -10,11 +10,6 @@ from tests.pages import text_lines
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def servers(organization):
-    return ability_with_ladder(organization=organization, name="Servers", slug="servers")
-
-
 def award_url(person) -> str:
     return reverse("award_milestone", args=[person.organization.slug, person.user.username])
 

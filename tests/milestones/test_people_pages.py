@@ -16,11 +16,6 @@ from tests.pages import text_lines
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def servers(organization):
-    return ability_with_ladder(organization=organization, name="Servers", slug="servers")
-
-
 def person_url(membership) -> str:
     return reverse("person", args=[membership.organization.slug, membership.user.username])
 

@@ -8,7 +8,6 @@ from observations.models import Conversation, Message
 from tests.factories import (
     ConversationFactory,
     MessageFactory,
-    ability_with_ladder,
 )
 from tests.htmx import Htmx, answer
 from tests.pages import text_lines
@@ -17,8 +16,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def ability(organization):
-    return ability_with_ladder(organization=organization, name="Servers", slug="servers")
+def ability(servers):
+    return servers
 
 
 @pytest.fixture

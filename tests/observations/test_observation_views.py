@@ -20,8 +20,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def ability(organization):
-    return ability_with_ladder(organization=organization, name="Servers", slug="servers")
+def ability(servers):
+    return servers
 
 
 def new_url(organization) -> str:
