@@ -76,3 +76,15 @@ def test_an_used_reset_link_says_so(client):
 def test_the_sign_in_page_offers_a_reset(client, db):
     response = client.get(reverse("login"))
     assert reverse("password_reset") in response.content.decode()
+
+
+def test_error_and_reset_pages_have_a_fixed_query_budget(client, member, django_assert_num_queries):
+    # 1 the organization, looked for and not found
+    with django_assert_num_queries(1):
+        assert client.get("/nowhere/").status_code == 404
+    with django_assert_num_queries(0):
+        assert client.get(reverse("password_reset")).status_code == 200
+    client.force_login(member.user)
+    # 1 session, 2 user, 3 organization, 4 membership; the 403 page's header: 5 organizations
+    with django_assert_num_queries(5):
+        assert client.get(reverse("observation_new", args=["medium"])).status_code == 403
