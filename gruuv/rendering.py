@@ -22,9 +22,10 @@ def render(
 
     `partials` are the page's partials an HTMX request may ask for by naming one as its
     `HX-Target`; `partial` is the one every HTMX request gets (a form that posts to itself and
-    answers with itself). A fragment endpoint names its partial in `template_name` instead. `invalid` marks a refused form: HTMX swaps it in on a 422. The answer
-    varies on both headers, so no cache hands a partial to a full-page visit. Templates get
-    the visitor's permissions as `may`.
+    answers with itself). A fragment endpoint names its partial in `template_name` instead.
+    `invalid` marks a refused form: HTMX swaps it in on a 422. The answer varies on both
+    headers, so no cache hands a partial to a full-page visit. Templates get the visitor's
+    permissions as `may`.
     """
     htmx = request.htmx
     if htmx and not htmx.history_restore_request:
