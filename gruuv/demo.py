@@ -16,10 +16,11 @@ ORGANIZATIONS = [
         "framework": EXAMPLES / "medium.yaml",
         # "Last updated" reads "almost 5 years ago": 4 years and 10 months before the demo runs.
         "age_in_months": {"servers": 58},
+        # (username, level, roles, reports to)
         "people": [
-            ("medium-admin", "admin", []),
-            ("medium-manager", "manager", []),
-            ("medium-member", "member", ["builder"]),
+            ("medium-admin", "admin", [], None),
+            ("medium-manager", "manager", [], None),
+            ("medium-member", "member", ["builder"], "medium-manager"),
         ],
     },
     {
@@ -29,8 +30,8 @@ ORGANIZATIONS = [
         # "about 5 years ago": 5 years and 1 month before the demo runs.
         "age_in_months": {"infrastructure": 61},
         "people": [
-            ("lessonly-admin", "admin", []),
-            ("lessonly-member", "member", ["implementation-engineer"]),
+            ("lessonly-admin", "admin", [], None),
+            ("lessonly-member", "member", ["implementation-engineer"], None),
         ],
     },
 ]

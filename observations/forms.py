@@ -44,8 +44,10 @@ class ObservationForm(forms.ModelForm):
     def __init__(self, organization: Organization, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.organization = organization
-        self.fields["subject"].queryset = organization.memberships.select_related("user").order_by(
-            "user__first_name", "user__username"
+        self.fields["subject"].queryset = (
+            organization.memberships.active()
+            .select_related("user")
+            .order_by("user__first_name", "user__username")
         )
         self.fields["ability"].queryset = organization.abilities.order_by("name")
         # The milestone options follow the chosen ability.

@@ -22,13 +22,21 @@ class Privacy(models.TextChoices):
 
 class ObservationQuerySet(models.QuerySet):
     def visible_to(self, user) -> "ObservationQuerySet":
-        """The observations whose content `user` may read: the privacy rule, in one place."""
-        public = Q(privacy=Observation.Privacy.PUBLIC_TO_WORLD)
+        """The observations whose content `user` may read: the privacy rule, in one place.
+
+        "Managers" are the subject's management chain (manager, manager's manager, …) and the
+        organization's admins. Only active memberships count: a former member reads as an
+        outsider. Nobody reads "Me and managers" observations about themselves.
+        """
+        P = Observation.Privacy
+        public = Q(privacy=P.PUBLIC_TO_WORLD)
         if user is None or not user.is_authenticated:
             return self.filter(public)
-        P = Observation.Privacy
-        mine = Membership.objects.filter(user=user)
-        managing = mine.filter(level__in=Membership.MANAGING)
+        mine = Membership.objects.filter(user=user, active=True)
+        administered = mine.filter(level=Membership.Level.ADMIN).values("organization")
+        managed = Q(subject__in=Membership.objects.reporting_to(mine)) | Q(
+            organization__in=administered
+        )
         return self.filter(
             public
             | Q(observer__in=mine)
@@ -36,10 +44,8 @@ class ObservationQuerySet(models.QuerySet):
                 subject__in=mine,
                 privacy__in=[P.OBSERVED_ONLY, P.OBSERVED_AND_MANAGERS, P.PUBLIC_TO_COMPANY],
             )
-            | Q(
-                organization__in=managing.values("organization"),
-                privacy__in=[P.MANAGERS_ONLY, P.OBSERVED_AND_MANAGERS, P.PUBLIC_TO_COMPANY],
-            )
+            | (managed & Q(privacy=P.OBSERVED_AND_MANAGERS))
+            | (managed & Q(privacy=P.MANAGERS_ONLY) & ~Q(subject__in=mine))
             | Q(organization__in=mine.values("organization"), privacy=P.PUBLIC_TO_COMPANY)
         )
 

@@ -24,7 +24,7 @@ def membership_for(request: HttpRequest, organization: Organization) -> Membersh
     cache = request.__dict__.setdefault("_memberships", {})
     if organization.pk not in cache:
         cache[organization.pk] = (
-            Membership.objects.filter(organization=organization, user=request.user).first()
+            Membership.objects.active().filter(organization=organization, user=request.user).first()
             if request.user.is_authenticated
             else None
         )
@@ -90,8 +90,21 @@ def may_record_observations(membership: Membership | None) -> bool:
 
 
 def may_award_milestones(membership: Membership | None, person: Membership) -> bool:
-    """Managers and admins award and revoke milestones, but not their own."""
-    return may_record_observations(membership) and membership != person
+    """A person's managers (their management chain) and the admins award and revoke their
+    milestones; nobody their own, and nobody a former member's."""
+    if membership is None or membership == person or not person.active:
+        return False
+    return may_administer(membership) or is_managed_by(person, membership)
+
+
+def is_managed_by(person: Membership, membership: Membership) -> bool:
+    """Whether `membership` is in `person`'s management chain (one query, asked once)."""
+    cache = person.__dict__.setdefault("_managed_by", {})
+    if membership.pk not in cache:
+        cache[membership.pk] = (
+            Membership.objects.chain_above(person).filter(pk=membership.pk).exists()
+        )
+    return cache[membership.pk]
 
 
 def may_change_observation(membership: Membership | None, observation) -> bool:

@@ -1,9 +1,15 @@
+import hashlib
+import secrets
+from datetime import timedelta
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.core.validators import slug_re
-from django.db import models
-from django.db.models import Q
+from django.db import models, transaction
+from django.db.models import F, Q
+from django.db.models.expressions import RawSQL
+from django.utils import timezone
 
 # First path segments that belong to the site, not to an organization.
 RESERVED_SLUGS = (
@@ -38,19 +44,31 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.get_full_name() or self.username
 
+    def sync_staff(self) -> None:
+        """Django admin is for organization admins (and operators): staff follows the level."""
+        staff = (
+            self.is_superuser
+            or self.memberships.filter(active=True, level=Membership.Level.ADMIN).exists()
+        )
+        if staff != self.is_staff:
+            self.is_staff = staff
+            self.save(update_fields=["is_staff"])
+
 
 class OrganizationQuerySet(models.QuerySet):
     def readable_by(self, user) -> "OrganizationQuerySet":
         """Organizations whose framework `user` may read: public ones and their own."""
         if user is None or not user.is_authenticated:
             return self.filter(is_public=True)
-        own = Membership.objects.filter(user=user).values("organization")
+        own = Membership.objects.filter(user=user, active=True).values("organization")
         return self.filter(Q(is_public=True) | Q(pk__in=own))
 
     def administered_by(self, user) -> "OrganizationQuerySet":
         """Organizations where the user's membership is admin."""
         return self.filter(
-            memberships__user=user, memberships__level=Membership.Level.ADMIN
+            memberships__user=user,
+            memberships__level=Membership.Level.ADMIN,
+            memberships__active=True,
         ).distinct()
 
 
@@ -128,6 +146,43 @@ class Role(models.Model):
         return self.plural_name or f"{self.name}s"
 
 
+# Reports, direct and indirect, of the memberships `heads` selects: the management chain read
+# downwards, in one recursive query (PostgreSQL and SQLite alike). Cycles are refused on save,
+# and UNION stops at rows already found in any case.
+REPORTS_SQL = """
+    WITH RECURSIVE reports(id) AS (
+        SELECT id FROM organizations_membership WHERE manager_id IN ({heads})
+        UNION
+        SELECT m.id FROM organizations_membership m JOIN reports r ON m.manager_id = r.id
+    )
+    SELECT id FROM reports
+"""
+# The chain above one membership: its manager, that manager's manager, …
+CHAIN_SQL = """
+    WITH RECURSIVE chain(id, manager_id) AS (
+        SELECT id, manager_id FROM organizations_membership WHERE id = %s
+        UNION
+        SELECT m.id, m.manager_id
+        FROM organizations_membership m JOIN chain c ON m.id = c.manager_id
+    )
+    SELECT id FROM chain WHERE id <> %s
+"""
+
+
+class MembershipQuerySet(models.QuerySet):
+    def active(self) -> "MembershipQuerySet":
+        return self.filter(active=True)
+
+    def reporting_to(self, heads: "models.QuerySet[Membership]") -> "MembershipQuerySet":
+        """Direct and indirect reports of the memberships in `heads` (active or not)."""
+        heads_sql, params = heads.values("pk").query.sql_with_params()
+        return self.filter(pk__in=RawSQL(REPORTS_SQL.format(heads=heads_sql), params))
+
+    def chain_above(self, membership: "Membership") -> "MembershipQuerySet":
+        """`membership`'s managers: its manager, that manager's manager, and so on up."""
+        return self.filter(pk__in=RawSQL(CHAIN_SQL, [membership.pk, membership.pk]))
+
+
 class Membership(models.Model):
     class Level(models.TextChoices):
         MEMBER = "member", "Member"
@@ -142,10 +197,25 @@ class Membership(models.Model):
     )
     level = models.CharField(max_length=10, choices=Level, default=Level.MEMBER)
     roles = models.ManyToManyField(Role, blank=True, related_name="holders")
+    manager = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="reports",
+        help_text="Who this person reports to.",
+    )
+    active = models.BooleanField(
+        default=True,
+        help_text="Former members keep all their evidence but cannot sign in to the organization.",
+    )
     joined_at = models.DateTimeField(auto_now_add=True)
+    deactivated_at = models.DateTimeField(null=True, blank=True)
 
-    # Managers and admins: they record observations and read what is shared with managers.
+    # Managers and admins: they record observations about anyone in the organization.
     MANAGING = (Level.MANAGER, Level.ADMIN)
+
+    objects = MembershipQuerySet.as_manager()
 
     organization_lookup = "organization"
 
@@ -159,6 +229,9 @@ class Membership(models.Model):
                 condition=Q(level__in=["member", "manager", "admin"]),
                 name="membership_level_known",
             ),
+            models.CheckConstraint(
+                condition=~Q(manager=F("pk")), name="membership_not_its_own_manager"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -168,6 +241,128 @@ class Membership(models.Model):
     def level_label(self) -> str:
         """ "Manager" or "Admin" beside a name; plain members carry no label."""
         return "" if self.level == self.Level.MEMBER else self.get_level_display()
+
+    def clean(self) -> None:
+        errors = other_organization_errors(self, "organization", "manager")
+        if self.manager_id and not errors:
+            if self.manager_id == self.pk:
+                errors["manager"] = "A person cannot report to themselves."
+            elif not self.manager.active:
+                errors["manager"] = f"{self.manager.user} has left {self.organization}."
+            elif self.pk and Membership.objects.chain_above(self.manager).filter(pk=self.pk):
+                errors["manager"] = (
+                    f"{self.manager.user} already reports to {self.user}, directly or not: "
+                    "a reporting line cannot go round in a circle."
+                )
+        if errors:
+            raise ValidationError(errors)
+
+    def save(self, *args, **kwargs) -> None:
+        super().save(*args, **kwargs)
+        self.user.sync_staff()
+
+    def is_last_admin(self) -> bool:
+        """The only active admin: the organization would have no one to run it without them."""
+        return (
+            self.active
+            and self.level == self.Level.ADMIN
+            and not self.organization.memberships.active()
+            .filter(level=self.Level.ADMIN)
+            .exclude(pk=self.pk)
+            .exists()
+        )
+
+    @transaction.atomic
+    def deactivate(self) -> None:
+        """They leave: their evidence stays, their reports move up to their own manager."""
+        if self.is_last_admin():
+            raise ValidationError(f"{self.organization} must keep at least one active admin.")
+        self.reports.update(manager=self.manager_id)
+        self.active = False
+        self.deactivated_at = timezone.now()
+        self.save(update_fields=["active", "deactivated_at"])
+
+
+class Invitation(models.Model):
+    """An invitation to join an organization, sent by email as a single-use link."""
+
+    LIFETIME = timedelta(days=14)
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        EXPIRED = "expired", "Expired"
+        ACCEPTED = "accepted", "Accepted"
+        REVOKED = "revoked", "Revoked"
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="invitations"
+    )
+    email = models.EmailField()
+    level = models.CharField(
+        max_length=10, choices=Membership.Level, default=Membership.Level.MEMBER
+    )
+    roles = models.ManyToManyField(Role, blank=True, related_name="+")
+    manager = models.ForeignKey(
+        Membership, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    invited_by = models.ForeignKey(
+        Membership, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # Only a hash of the link's secret is kept: a copy of the database opens no invitation.
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        Membership, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    organization_lookup = "organization"
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "email"],
+                condition=Q(accepted_at__isnull=True, revoked_at__isnull=True),
+                name="invitation_one_open_per_email",
+            ),
+            models.CheckConstraint(
+                condition=Q(level__in=["member", "manager", "admin"]),
+                name="invitation_level_known",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} to {self.organization}"
+
+    @staticmethod
+    def hash_token(token: str) -> str:
+        return hashlib.sha256(token.encode()).hexdigest()
+
+    def new_token(self) -> str:
+        """A fresh secret for the link (any earlier link stops working) and a fresh lifetime."""
+        token = secrets.token_urlsafe(32)
+        self.token_hash = self.hash_token(token)
+        self.expires_at = timezone.now() + self.LIFETIME
+        return token
+
+    @property
+    def status(self) -> "Invitation.Status":
+        if self.accepted_at:
+            return self.Status.ACCEPTED
+        if self.revoked_at:
+            return self.Status.REVOKED
+        if self.expires_at <= timezone.now():
+            return self.Status.EXPIRED
+        return self.Status.PENDING
+
+    def clean(self) -> None:
+        self.email = self.email.strip().lower()
+        if errors := other_organization_errors(self, "organization", "manager", "invited_by"):
+            raise ValidationError(errors)
 
 
 def organization_id_of(obj) -> int | None:

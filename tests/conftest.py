@@ -1,9 +1,10 @@
 """Shared fixtures: the organizations, the personas every permission test uses, and helpers.
 
 Personas, one definition each: `admin`, `manager`, `member` and `subject` belong to Medium
-(`organization`); `outsider` is an admin of Lessonly (`other_organization`), so being an admin
-elsewhere grants nothing here; `anonymous` is nobody signed in. `sign_in(client, persona)`
-signs a persona in by name, so a test can be parametrized over them.
+(`organization`), and `subject` reports to `manager`; `outsider` is an admin of Lessonly
+(`other_organization`), so being an admin elsewhere grants nothing here; `anonymous` is
+nobody signed in. `sign_in(persona)` signs a persona in by name, so a test can be
+parametrized over them.
 """
 
 from io import StringIO
@@ -59,9 +60,9 @@ def member(organization) -> Membership:
 
 
 @pytest.fixture
-def subject(organization) -> Membership:
-    """A plain member whom others observe and award."""
-    return MembershipFactory(organization=organization, user__username="grace")
+def subject(organization, manager) -> Membership:
+    """A plain member who reports to `manager`, whom others observe and award."""
+    return MembershipFactory(organization=organization, user__username="grace", manager=manager)
 
 
 @pytest.fixture

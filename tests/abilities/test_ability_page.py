@@ -108,9 +108,11 @@ def test_observations_shown_are_those_the_viewer_may_read(client, ability, organ
         story="Rebuilt the queue in public",
         privacy=Observation.Privacy.PUBLIC_TO_WORLD,
     )
+    manager = MembershipFactory(organization=organization, level=Membership.Level.MANAGER)
     ObservationFactory(
         organization=organization,
         ability=ability,
+        subject=MembershipFactory(organization=organization, manager=manager),
         story="A private word",
         privacy=Observation.Privacy.MANAGERS_ONLY,
     )
@@ -119,8 +121,7 @@ def test_observations_shown_are_those_the_viewer_may_read(client, ability, organ
     assert "A private word" not in page
     assert "has not been publicly recognized yet" not in page
 
-    manager = MembershipFactory(organization=organization, level=Membership.Level.MANAGER)
-    client.force_login(manager.user)
+    client.force_login(manager.user)  # the subject's manager
     page = client.get(url(ability)).content.decode()
     assert "A private word" in page
 

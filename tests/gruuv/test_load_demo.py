@@ -128,3 +128,10 @@ def test_seed_reader_reads_every_section():
     assert len(servers.health) == len(infrastructure.health) == 5
     assert servers.requirements == ["Builders must be milestone 1+"]
     assert len(infrastructure.requirements) == 6
+
+
+def test_the_demo_member_reports_to_the_demo_manager(demo):
+    member = Membership.objects.get(user__username="medium-member")
+    assert member.manager.user.username == "medium-manager"
+    assert Membership.objects.get(user__username="medium-admin").user.is_staff
+    assert not Membership.objects.get(user__username="medium-manager").user.is_staff

@@ -122,3 +122,29 @@ def test_members_see_no_award_form(client, member, subject, servers, organizatio
     client.force_login(member.user)
     page = client.get(reverse("person", args=[organization.slug, "grace"])).content.decode()
     assert "Award a milestone" not in page
+
+
+def test_a_manager_outside_the_chain_cannot_award_but_the_managers_manager_can(
+    client, htmx, organization, manager, subject, servers
+):
+    milestone = servers.milestones.get(level=1)
+    elsewhere = MembershipFactory(organization=organization, level="manager")
+    client.force_login(elsewhere.user)
+    assert htmx.post(award_url(subject), {"milestone": milestone.pk}).status_code == 403
+    above = MembershipFactory(organization=organization, level="member")
+    manager.manager = above
+    manager.save()
+    client.force_login(above.user)  # a plain member by level, but in the chain
+    assert (
+        htmx.post(award_url(subject), {"milestone": milestone.pk}, target="progress").status_code
+        == 200
+    )
+    assert Achievement.objects.get().awarded_by == above
+
+
+def test_a_former_member_is_awarded_nothing(client, htmx, admin, subject, servers):
+    subject.deactivate()
+    client.force_login(admin.user)
+    milestone = servers.milestones.get(level=1)
+    assert htmx.post(award_url(subject), {"milestone": milestone.pk}).status_code == 403
+    assert not Achievement.objects.exists()

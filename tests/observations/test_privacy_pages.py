@@ -3,63 +3,25 @@
 import pytest
 from django.urls import reverse
 
-from observations.models import Observation
-from organizations.models import Membership
-from tests.factories import MembershipFactory, ObservationFactory, ability_with_ladder
+from tests.privacy import MEMBERS, READERS, STORY, VIEWERS, P, cast
+from tests.privacy import record as record_observation
 
 pytestmark = pytest.mark.django_db
 
-P = Observation.Privacy
-READERS = {
-    P.OBSERVER_ONLY: {"observer"},
-    P.OBSERVED_ONLY: {"observer", "subject"},
-    P.MANAGERS_ONLY: {"observer", "manager", "admin"},
-    P.OBSERVED_AND_MANAGERS: {"observer", "subject", "manager", "admin"},
-    P.PUBLIC_TO_COMPANY: {"observer", "subject", "manager", "admin", "other member"},
-    P.PUBLIC_TO_WORLD: {
-        "observer", "subject", "manager", "admin", "other member", "outsider", "anonymous",
-    },
-}  # fmt: skip
-VIEWERS = ["observer", "subject", "other member", "manager", "admin", "outsider", "anonymous"]
-MEMBERS = {"observer", "subject", "other member", "manager", "admin"}
-STORY = "Untangled the deploy pipeline under pressure"
-
 
 @pytest.fixture
-def scene(organization, other_organization):
-    levels = {
-        "observer": Membership.Level.MANAGER,
-        "subject": Membership.Level.MEMBER,
-        "other member": Membership.Level.MEMBER,
-        "manager": Membership.Level.MANAGER,
-        "admin": Membership.Level.ADMIN,
-    }
-    people = {
-        name: MembershipFactory(organization=organization, level=level)
-        for name, level in levels.items()
-    }
-    people["outsider"] = MembershipFactory(
-        organization=other_organization, level=Membership.Level.ADMIN
-    )
-    ability = ability_with_ladder(organization=organization, slug="servers", name="Servers")
-    return people, ability
+def scene(organization, other_organization, servers):
+    return cast(organization, other_organization), servers
 
 
 def view_as(client, people, viewer):
-    if viewer != "anonymous":
+    if people[viewer] is not None:
         client.force_login(people[viewer].user)
 
 
 def record(scene, privacy):
     people, ability = scene
-    return ObservationFactory(
-        organization=ability.organization,
-        ability=ability,
-        observer=people["observer"],
-        subject=people["subject"],
-        privacy=privacy,
-        story=STORY,
-    )
+    return record_observation(people, ability, privacy)
 
 
 @pytest.mark.parametrize("viewer", VIEWERS)

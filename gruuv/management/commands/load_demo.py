@@ -37,12 +37,12 @@ class Command(BaseCommand):
                 self._load_organization(spec)
         self.stdout.write(self.style.SUCCESS("Demo ready. Sign in at /accounts/login/ as:"))
         for spec in ORGANIZATIONS:
-            for username, level, _ in spec["people"]:
+            for username, level, *_ in spec["people"]:
                 self.stdout.write(f"  {username:<16} {DEMO_PASSWORD}   ({level} of {spec['name']})")
 
     def _delete_demo(self) -> None:
         Organization.objects.filter(slug__in=[spec["slug"] for spec in ORGANIZATIONS]).delete()
-        usernames = [username for spec in ORGANIZATIONS for username, _, _ in spec["people"]]
+        usernames = [person[0] for spec in ORGANIZATIONS for person in spec["people"]]
         User.objects.filter(username__in=usernames).delete()
 
     def _load_organization(self, spec: dict) -> None:
@@ -56,8 +56,8 @@ class Command(BaseCommand):
         else:
             # What people changed while trying the demo is theirs; --reset brings the seed back.
             self.stdout.write(f"{organization.name} is already here; its framework is left as is.")
-        for username, level, role_slugs in spec["people"]:
-            self._load_person(organization, username, level, role_slugs)
+        for username, level, role_slugs, manager in spec["people"]:
+            self._load_person(organization, username, level, role_slugs, manager)
 
     def _age(self, organization: Organization, age_in_months: dict[str, int]) -> None:
         """The seed pages were last edited years ago: "Last updated" and the history agree."""
@@ -75,14 +75,15 @@ class Command(BaseCommand):
                 history_date=written
             )
 
-    def _load_person(self, organization, username: str, level: str, role_slugs) -> None:
+    def _load_person(self, organization, username, level, role_slugs, manager) -> None:
         user = User.objects.filter(username=username).first()
         if user is None:
             user = User(username=username, is_staff=level == Membership.Level.ADMIN)
             user.set_password(DEMO_PASSWORD)
             user.save()
+        reports_to = organization.memberships.filter(user__username=manager).first()
         membership, created = Membership.objects.get_or_create(
-            organization=organization, user=user, defaults={"level": level}
+            organization=organization, user=user, defaults={"level": level, "manager": reports_to}
         )
         if created:
             membership.roles.set(organization.roles.filter(slug__in=role_slugs))
