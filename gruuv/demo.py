@@ -37,3 +37,6 @@ ORGANIZATIONS = [
 ]
 
 DEMO_PASSWORD = "gruuv-demo"
+
+# The sample frameworks a new organization may start from, in one click.
+EXAMPLE_FRAMEWORKS = {spec["name"]: spec["framework"] for spec in ORGANIZATIONS}

@@ -6,6 +6,7 @@ from gruuv import views
 from milestones import views as milestones
 from observations import conversations
 from observations import views as observations
+from organizations import invitations, team
 from organizations import views as organizations
 
 admin.site.site_header = "Gruuv administration"
@@ -41,6 +42,19 @@ organization_patterns = [
         conversations.message_delete,
         name="message_delete",
     ),
+    path("team/", team.team_page, name="team"),
+    path("team/mine/", team.my_team, name="my_team"),
+    path("team/invitations/", team.invite, name="invite"),
+    path("team/invitations/<int:pk>/resend/", team.invitation_resend, name="invitation_resend"),
+    path("team/invitations/<int:pk>/revoke/", team.invitation_revoke, name="invitation_revoke"),
+    path("team/people/<str:username>/", team.member_edit, name="member_edit"),
+    path("team/people/<str:username>/remove/", team.member_deactivate, name="member_deactivate"),
+    path("settings/", organizations.organization_settings, name="organization_settings"),
+    path(
+        "settings/start-from/<str:example>/",
+        organizations.start_from_example,
+        name="start_from_example",
+    ),
     path("roles/", organizations.role_list, name="roles"),
     path("roles/<slug:role>/", organizations.role_page, name="role"),
     path("people/", milestones.people, name="people"),
@@ -73,7 +87,10 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("favicon.ico", views.favicon),
     path("admin/", admin.site.urls),
+    path("accounts/welcome/", organizations.landing, name="landing"),
+    path("accounts/profile/", organizations.profile, name="profile"),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("invitations/<str:token>/", invitations.invitation_accept, name="invitation"),
     path("signup/", organizations.signup, name="signup"),
     path("signup/address/", organizations.signup_address, name="signup_address"),
     # Organization slugs never shadow the paths above: those words are reserved.

@@ -4,7 +4,7 @@ from django.db import transaction
 from django.urls import reverse_lazy
 from django.utils.text import slugify
 
-from organizations.models import ADDRESS_FORMAT, Membership, Organization, User
+from organizations.models import ADDRESS_FORMAT, Invitation, Membership, Organization, User
 
 
 def derived_slug(name: str) -> str:
@@ -53,6 +53,24 @@ class SignupForm(forms.Form):
             | {"aria-describedby": "address-status"}
         ),
     )
+    is_public = forms.TypedChoiceField(
+        label="Who may read your framework",
+        choices=[
+            (True, "Anyone on the web: it is public"),
+            (False, "Only your members: it is private"),
+        ],
+        coerce=lambda value: value in (True, "True"),
+        initial=True,
+        widget=forms.RadioSelect,
+    )
+
+    def __init__(self, *args, user=None, **kwargs):
+        """A signed-in person starts another organization with the account they have."""
+        super().__init__(*args, **kwargs)
+        self.user = user if user is not None and user.is_authenticated else None
+        if self.user is not None:
+            for name in ("name", "email", "password"):
+                del self.fields[name]
 
     def clean_email(self) -> str:
         email = self.cleaned_data["email"].strip().lower()
@@ -82,19 +100,163 @@ class SignupForm(forms.Form):
     @transaction.atomic
     def save(self) -> Membership:
         data = self.cleaned_data
-        first, _, last = data["name"].strip().partition(" ")
-        user = User(
-            username=unique_username(data["email"]),
-            email=data["email"],
-            first_name=first,
-            last_name=last,
-            is_staff=True,  # admins edit their framework in Django admin
-        )
-        user.set_password(data["password"])
-        user.save()
+        user = self.user
+        if user is None:
+            first, _, last = data["name"].strip().partition(" ")
+            user = User(
+                username=unique_username(data["email"]),
+                email=data["email"],
+                first_name=first,
+                last_name=last,
+            )
+            user.set_password(data["password"])
+            user.save()
         organization = Organization.objects.create(
-            name=data["organization_name"], slug=data["slug"], uses_miles=True
+            name=data["organization_name"],
+            slug=data["slug"],
+            is_public=data["is_public"],
+            uses_miles=True,
         )
+        # Its admin: Membership.save makes them staff, so they edit the framework in admin.
         return Membership.objects.create(
             organization=organization, user=user, level=Membership.Level.ADMIN
         )
+
+
+class _TeamChoices:
+    """Roles and managers offered in a team form: this organization's, active people only."""
+
+    def limit_choices(self, organization: Organization, exclude: Membership | None = None):
+        self.fields["roles"].queryset = organization.roles.order_by("name")
+        managers = organization.memberships.active().select_related("user")
+        if exclude is not None:
+            managers = managers.exclude(pk=exclude.pk)
+        self.fields["manager"].queryset = managers.order_by("user__first_name", "user__username")
+        self.fields["manager"].label_from_instance = lambda m: str(m.user)
+        self.fields["manager"].empty_label = "No one"
+
+
+class InviteForm(_TeamChoices, forms.ModelForm):
+    class Meta:
+        model = Invitation
+        fields = ["email", "level", "roles", "manager"]
+        labels = {"manager": "Reports to"}
+        widgets = {"roles": forms.CheckboxSelectMultiple}
+
+    def __init__(self, organization: Organization, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.organization = organization
+        self.limit_choices(organization)
+        self.fields["roles"].required = False
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"].strip().lower()
+        organization = self.instance.organization
+        if organization.memberships.active().filter(user__email__iexact=email).exists():
+            raise forms.ValidationError(f"{email} is already a member of {organization}.")
+        return email
+
+
+class MemberForm(_TeamChoices, forms.ModelForm):
+    """An admin changes a person's level, roles and manager."""
+
+    class Meta:
+        model = Membership
+        fields = ["level", "roles", "manager"]
+        labels = {"manager": "Reports to"}
+        widgets = {"roles": forms.CheckboxSelectMultiple}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.limit_choices(self.instance.organization, exclude=self.instance)
+        self.fields["roles"].required = False
+
+    def clean_level(self) -> str:
+        level = self.cleaned_data["level"]
+        if level != Membership.Level.ADMIN and self.instance.is_last_admin():
+            raise forms.ValidationError(
+                f"{self.instance.user} is {self.instance.organization}'s only admin: make "
+                "someone else an admin first."
+            )
+        return level
+
+
+class JoinForm(forms.Form):
+    """A person without an account joins through an invitation."""
+
+    name = forms.CharField(label="Your name", max_length=150)
+    username = forms.SlugField(
+        label="Username",
+        max_length=30,
+        help_text="Letters, digits and hyphens; your page will be /people/<username>/.",
+    )
+    password = forms.CharField(
+        label="Password", widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+
+    def __init__(self, email: str, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.email = email
+
+    def clean_username(self) -> str:
+        username = self.cleaned_data["username"].lower()
+        if User.objects.filter(username__iexact=username).exists():
+            raise forms.ValidationError(f"“{username}” is taken; choose another.")
+        return username
+
+    def clean(self):
+        cleaned = super().clean()
+        if password := cleaned.get("password"):
+            user = User(email=self.email, username=cleaned.get("username", ""))
+            try:
+                password_validation.validate_password(password, user)
+            except forms.ValidationError as error:
+                self.add_error("password", error)
+        return cleaned
+
+    def save(self) -> User:
+        first, _, last = self.cleaned_data["name"].strip().partition(" ")
+        user = User(
+            username=self.cleaned_data["username"],
+            email=self.email,
+            first_name=first,
+            last_name=last,
+        )
+        user.set_password(self.cleaned_data["password"])
+        user.save()
+        return user
+
+
+class ProfileForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["first_name", "last_name", "email"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].required = True
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"].strip().lower()
+        if User.objects.filter(email__iexact=email).exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError("Another account uses this email.")
+        return email
+
+
+class OrganizationSettingsForm(forms.ModelForm):
+    class Meta:
+        model = Organization
+        fields = ["name", "slug", "is_public", "uses_miles"]
+        labels = {
+            "slug": "Address",
+            "is_public": "Public: anyone may read the framework",
+            "uses_miles": "Milestones add miles to a person's journey",
+        }
+        help_texts = {"slug": "The framework lives at /<address>/; old links stop working."}
+        error_messages = {"slug": {"invalid": ADDRESS_FORMAT, "max_length": ADDRESS_FORMAT}}
+
+    def clean_slug(self) -> str:
+        slug = self.cleaned_data["slug"]
+        if slug != self.instance.slug and (problem := Organization.address_problem(slug)):
+            raise forms.ValidationError(problem)
+        return slug

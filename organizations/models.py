@@ -17,7 +17,9 @@ RESERVED_SLUGS = (
     "accounts",
     "admin",
     "api",
+    "favicon.ico",
     "help",
+    "invitations",
     "login",
     "logout",
     "media",
@@ -237,6 +239,10 @@ class Membership(models.Model):
     def __str__(self) -> str:
         return f"{self.user} at {self.organization}"
 
+    def save(self, *args, **kwargs) -> None:
+        super().save(*args, **kwargs)
+        self.user.sync_staff()
+
     @property
     def level_label(self) -> str:
         """ "Manager" or "Admin" beside a name; plain members carry no label."""
@@ -256,10 +262,6 @@ class Membership(models.Model):
                 )
         if errors:
             raise ValidationError(errors)
-
-    def save(self, *args, **kwargs) -> None:
-        super().save(*args, **kwargs)
-        self.user.sync_staff()
 
     def is_last_admin(self) -> bool:
         """The only active admin: the organization would have no one to run it without them."""
@@ -363,6 +365,29 @@ class Invitation(models.Model):
         self.email = self.email.strip().lower()
         if errors := other_organization_errors(self, "organization", "manager", "invited_by"):
             raise ValidationError(errors)
+
+    @transaction.atomic
+    def accept(self, user: User) -> Membership:
+        """`user` joins: a new membership, or a former one restored, as the invitation says."""
+        locked = Invitation.objects.select_for_update().get(pk=self.pk)
+        if locked.status != self.Status.PENDING:
+            raise ValidationError(f"This invitation is {locked.get_status_display().lower()}.")
+        membership = self.organization.memberships.filter(user=user).first()
+        if membership and membership.active:
+            raise ValidationError(f"You are already a member of {self.organization}.")
+        manager = self.manager if self.manager and self.manager.active else None
+        if membership is None:
+            membership = Membership(organization=self.organization, user=user)
+        membership.level, membership.manager, membership.active = self.level, manager, True
+        membership.deactivated_at = None
+        membership.save()
+        membership.roles.set(self.roles.all())
+        self.accepted_at, self.accepted_by = timezone.now(), membership
+        self.save(update_fields=["accepted_at", "accepted_by"])
+        return membership
+
+    def get_status_display(self) -> str:
+        return self.Status(self.status).label
 
 
 def organization_id_of(obj) -> int | None:

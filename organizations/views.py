@@ -1,33 +1,49 @@
 from django.contrib import messages
 from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
 from django.db import IntegrityError
 from django.db.models import Count
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.views.decorators.http import require_POST
 
+from gruuv.demo import EXAMPLE_FRAMEWORKS
+from gruuv.framework.data import FrameworkImport, parse
 from gruuv.rendering import render
 from milestones.models import Achievement
 from milestones.progress import check_requirements, highest_milestones
-from organizations.access import may_read_members_pages, organization_for_reader
-from organizations.forms import SignupForm, derived_slug
+from organizations.access import (
+    may_administer,
+    may_read_members_pages,
+    members_only,
+    organization_for_member,
+    organization_for_reader,
+    require,
+)
+from organizations.forms import OrganizationSettingsForm, ProfileForm, SignupForm, derived_slug
 from organizations.models import Organization
+
+EMAIL_OR_USERNAME = "organizations.backends.EmailOrUsernameBackend"
 
 
 def signup(request: HttpRequest) -> HttpResponse:
-    form = SignupForm(data=request.POST or None)
+    form = SignupForm(data=request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             membership = form.save()
         except IntegrityError:  # someone took the address a moment ago
             form.add_error("slug", "That address was just taken; choose another.")
         else:
-            login(request, membership.user, backend="organizations.backends.EmailOrUsernameBackend")
-            messages.success(
-                request,
-                f"Welcome to Gruuv! You sign in as “{membership.user.username}” or with your "
-                "email. Add your first abilities in Admin.",
-            )
+            if form.user is None:
+                login(request, membership.user, backend=EMAIL_OR_USERNAME)
+                messages.success(
+                    request,
+                    f"Welcome to Gruuv! You sign in as “{membership.user.username}” or with "
+                    "your email.",
+                )
+            else:
+                messages.success(request, f"{membership.organization} is ready; you are its admin.")
             return redirect("organization", membership.organization.slug)
     return render(request, "organizations/signup.html", {"form": form}, invalid=bool(form.errors))
 
@@ -73,3 +89,55 @@ def role_page(request: HttpRequest, org: str, role: str) -> TemplateResponse:
         "holders": holders,
     }
     return render(request, "organizations/role.html", context)
+
+
+@login_required
+def landing(request: HttpRequest) -> HttpResponse:
+    """Where signing in leads: your organization, or the list of them when you have several."""
+    own = Organization.objects.filter(memberships__user=request.user, memberships__active=True)
+    only = list(own[:2])
+    if len(only) == 1:
+        return redirect("organization", only[0].slug)
+    return redirect("home")
+
+
+@login_required
+def profile(request: HttpRequest) -> HttpResponse:
+    form = ProfileForm(data=request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Your profile is saved.")
+        return redirect("profile")
+    return render(request, "registration/profile.html", {"form": form}, invalid=bool(form.errors))
+
+
+@members_only
+def organization_settings(request: HttpRequest, org: str) -> HttpResponse:
+    organization, membership = organization_for_member(request, org)
+    require(may_administer(membership), "Only admins change the organization's settings.")
+    form = OrganizationSettingsForm(data=request.POST or None, instance=organization)
+    if request.method == "POST" and form.is_valid():
+        organization = form.save()
+        messages.success(request, "Settings saved.")
+        return redirect("organization_settings", organization.slug)
+    context = {"organization": organization, "membership": membership, "form": form}
+    return render(request, "organizations/settings.html", context, invalid=bool(form.errors))
+
+
+@members_only
+@require_POST
+def start_from_example(request: HttpRequest, org: str, example: str) -> HttpResponse:
+    """First run: an organization without abilities starts from a sample framework."""
+    organization, membership = organization_for_member(request, org)
+    require(may_administer(membership), "Only admins change the framework.")
+    path = EXAMPLE_FRAMEWORKS.get(example)
+    if path is None:
+        raise Http404("No such example framework.")
+    if organization.abilities.exists():
+        messages.error(request, f"{organization} has abilities already; import a file instead.")
+    else:
+        changes = FrameworkImport(
+            organization, parse(path.read_text(encoding="utf-8")), reason=f"Example: {example}"
+        ).run()
+        messages.success(request, f"Started from the {example} example: {len(changes)} changes.")
+    return redirect("organization", organization.slug)

@@ -14,6 +14,7 @@ VALID = {
     "password": "analytical-engine-1843",
     "organization_name": "Difference Works",
     "slug": "",
+    "is_public": "True",
 }
 
 
@@ -42,6 +43,29 @@ def test_signup_creates_account_organization_and_admin_membership(client):
     page = client.get(response["Location"]).content.decode()
     assert "Welcome to Gruuv!" in page
     assert "ada" in page
+
+
+def test_sign_up_asks_public_or_private(client):
+    signup(client, is_public="False")
+    organization = Organization.objects.get()
+    assert not organization.is_public
+    client.logout()
+    assert client.get(f"/{organization.slug}/").status_code == 404
+
+
+def test_a_signed_in_person_starts_another_organization_with_their_account(client, member):
+    client.force_login(member.user)
+    page = client.get(reverse("signup")).content.decode()
+    assert 'name="password"' not in page and 'name="email"' not in page
+    response = client.post(
+        reverse("signup"), {"organization_name": "Second Shop", "slug": "", "is_public": "True"}
+    )
+    assert response["Location"] == "/second-shop/"
+    assert User.objects.count() == 1
+    second = Membership.objects.get(organization__slug="second-shop")
+    assert (second.user, second.level) == (member.user, Membership.Level.ADMIN)
+    member.user.refresh_from_db()
+    assert member.user.is_staff  # an admin now, of the organization they created
 
 
 def test_the_derived_address_can_be_edited(client):

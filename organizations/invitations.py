@@ -1,0 +1,108 @@
+"""Invitations: sending the link, and joining through it."""
+
+import logging
+import smtplib
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.core import mail
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from gruuv.rendering import render
+from organizations.forms import JoinForm
+from organizations.models import Invitation, User
+
+logger = logging.getLogger(__name__)
+
+
+def send_invitation(request: HttpRequest, invitation: Invitation, token: str) -> bool:
+    """Mail the link; False (and the invitation kept, to resend) when the mail server fails.
+
+    The mailer's timeout (EMAIL_TIMEOUT) bounds how long a slow server holds the request.
+    """
+    context = {
+        "invitation": invitation,
+        "link": request.build_absolute_uri(reverse("invitation", args=[token])),
+        "days": Invitation.LIFETIME.days,
+    }
+    try:
+        mail.send_mail(
+            subject=f"Join {invitation.organization} on Gruuv",
+            message=render_to_string("organizations/invitation_email.txt", context),
+            from_email=None,
+            recipient_list=[invitation.email],
+        )
+    except (OSError, smtplib.SMTPException):
+        logger.exception("Sending the invitation to %s failed", invitation.email)
+        return False
+    invitation.sent_at = timezone.now()
+    invitation.save(update_fields=["sent_at"])
+    return True
+
+
+def _problem(invitation: Invitation | None, user) -> str | None:
+    """Why this link cannot be used by this visitor, or None."""
+    if invitation is None:
+        return "This invitation link is not valid. Check that you copied all of it."
+    status = invitation.status
+    if status == Invitation.Status.REVOKED:
+        return f"This invitation to {invitation.organization} was withdrawn."
+    if status == Invitation.Status.ACCEPTED:
+        return "This invitation has been used already. Sign in to get to your organization."
+    if status == Invitation.Status.EXPIRED:
+        return (
+            f"This invitation expired on {invitation.expires_at:%-d %b %Y}. Ask an admin of "
+            f"{invitation.organization} to send it again."
+        )
+    if user.is_authenticated:
+        if user.email.lower() != invitation.email:
+            return (
+                f"This invitation is for {invitation.email}, and you are signed in as "
+                f"{user.get_username()}. Sign out, then open the link again."
+            )
+        if invitation.organization.memberships.active().filter(user=user).exists():
+            return f"You are already a member of {invitation.organization}."
+    return None
+
+
+def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
+    """Join an organization: with a new account, or with one click when signed in."""
+    invitation = (
+        Invitation.objects.select_related("organization")
+        .filter(token_hash=Invitation.hash_token(token))
+        .first()
+    )
+    user = request.user
+    if problem := _problem(invitation, user):
+        context = {"problem": problem, "invitation": invitation}
+        response = render(request, "organizations/invitation.html", context)
+        response.status_code = 404 if invitation is None else 410
+        if user.is_authenticated and invitation and invitation.status == "pending":
+            response.status_code = 403
+        return response
+    has_account = not user.is_authenticated and (
+        User.objects.filter(email__iexact=invitation.email).exists()
+    )
+    form = None
+    if not user.is_authenticated and not has_account:
+        form = JoinForm(invitation.email, data=request.POST or None)
+    if request.method == "POST" and (user.is_authenticated or (form and form.is_valid())):
+        joining = user if user.is_authenticated else form.save()
+        try:
+            membership = invitation.accept(joining)
+        except ValidationError as error:  # used or withdrawn a moment ago
+            messages.error(request, error.messages[0])
+            return redirect("home")
+        if not user.is_authenticated:
+            login(request, joining, backend="organizations.backends.EmailOrUsernameBackend")
+        messages.success(request, f"Welcome to {membership.organization}!")
+        return redirect("organization", membership.organization.slug)
+    context = {"invitation": invitation, "form": form, "has_account": has_account}
+    return render(
+        request, "organizations/invitation.html", context, invalid=bool(form and form.errors)
+    )

@@ -1,0 +1,221 @@
+"""The team: admins invite people and manage members; managers see their reports."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Max, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from gruuv.rendering import render
+from milestones.models import Achievement, Requirement
+from milestones.progress import check_requirements, highest_milestones, journey_miles
+from observations.models import Observation
+from organizations.access import (
+    may_administer,
+    members_only,
+    organization_for_member,
+    require,
+)
+from organizations.forms import InviteForm, MemberForm
+from organizations.invitations import send_invitation
+from organizations.models import Invitation, Membership
+
+PAGE_SIZE = 50
+
+
+def _admin(request: HttpRequest, org: str):
+    organization, membership = organization_for_member(request, org)
+    require(may_administer(membership), "Only admins manage the team.")
+    return organization, membership
+
+
+def _team_context(request, organization, membership, invite_form) -> dict:
+    former = request.GET.get("former") == "1"
+    people = (
+        organization.memberships.filter(active=not former)
+        .select_related("user", "manager__user")
+        .prefetch_related("roles")
+        .order_by("user__first_name", "user__last_name", "user__username")
+    )
+    invitations = organization.invitations.select_related("invited_by__user").order_by(
+        "-created_at"
+    )
+    return {
+        "organization": organization,
+        "membership": membership,
+        "people": Paginator(people, PAGE_SIZE).get_page(request.GET.get("page")),
+        "former": former,
+        "invitations": invitations[:PAGE_SIZE],
+        "invite_form": invite_form,
+    }
+
+
+@members_only
+def team_page(request: HttpRequest, org: str) -> HttpResponse:
+    organization, membership = _admin(request, org)
+    context = _team_context(request, organization, membership, InviteForm(organization))
+    return render(request, "organizations/team.html", context)
+
+
+@members_only
+@require_POST
+def invite(request: HttpRequest, org: str) -> HttpResponse:
+    organization, membership = _admin(request, org)
+    form = InviteForm(organization, data=request.POST)
+    if not form.is_valid():
+        context = _team_context(request, organization, membership, form)
+        return render(request, "organizations/team.html", context, invalid=True)
+    with transaction.atomic():
+        # A new invitation replaces any open one for the same address.
+        organization.invitations.filter(
+            email=form.cleaned_data["email"], accepted_at=None, revoked_at=None
+        ).update(revoked_at=timezone.now())
+        invitation = form.save(commit=False)
+        invitation.invited_by = membership
+        token = invitation.new_token()
+        invitation.save()
+        form.save_m2m()
+    _report_sending(request, invitation, send_invitation(request, invitation, token))
+    return redirect("team", organization.slug)
+
+
+def _report_sending(request: HttpRequest, invitation: Invitation, sent: bool) -> None:
+    if sent:
+        messages.success(request, f"Invitation sent to {invitation.email}.")
+    else:
+        messages.error(
+            request,
+            f"The invitation to {invitation.email} is saved, but the mail server did not take "
+            "it. Try “Resend” in a few minutes.",
+        )
+
+
+def _invitation(request: HttpRequest, org: str, pk: int):
+    organization, _ = _admin(request, org)
+    return organization, get_object_or_404(organization.invitations, pk=pk)
+
+
+@members_only
+@require_POST
+def invitation_resend(request: HttpRequest, org: str, pk: int) -> HttpResponse:
+    organization, invitation = _invitation(request, org, pk)
+    if invitation.status in {Invitation.Status.ACCEPTED, Invitation.Status.REVOKED}:
+        messages.error(request, f"That invitation is {invitation.get_status_display().lower()}.")
+        return redirect("team", organization.slug)
+    token = invitation.new_token()  # the old link stops working; 14 days from now
+    invitation.save(update_fields=["token_hash", "expires_at"])
+    _report_sending(request, invitation, send_invitation(request, invitation, token))
+    return redirect("team", organization.slug)
+
+
+@members_only
+@require_POST
+def invitation_revoke(request: HttpRequest, org: str, pk: int) -> HttpResponse:
+    organization, invitation = _invitation(request, org, pk)
+    if invitation.status in {Invitation.Status.PENDING, Invitation.Status.EXPIRED}:
+        invitation.revoked_at = timezone.now()
+        invitation.save(update_fields=["revoked_at"])
+        messages.success(request, f"The invitation to {invitation.email} is withdrawn.")
+    return redirect("team", organization.slug)
+
+
+def _teammate(organization, username: str) -> Membership:
+    return get_object_or_404(
+        organization.memberships.select_related("user", "manager__user"), user__username=username
+    )
+
+
+@members_only
+def member_edit(request: HttpRequest, org: str, username: str) -> HttpResponse:
+    organization, membership = _admin(request, org)
+    person = _teammate(organization, username)
+    form = MemberForm(data=request.POST or None, instance=person)
+    if person.active and request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, f"Saved {person.user}'s level, roles and manager.")
+        return redirect("team", organization.slug)
+    context = {
+        "organization": organization,
+        "membership": membership,
+        "person": person,
+        "form": form,
+    }
+    return render(request, "organizations/member.html", context, invalid=bool(form.errors))
+
+
+@members_only
+def member_deactivate(request: HttpRequest, org: str, username: str) -> HttpResponse:
+    organization, membership = _admin(request, org)
+    person = _teammate(organization, username)
+    problem = None
+    if request.method == "POST" and person.active:
+        try:
+            person.deactivate()
+        except ValidationError as error:
+            problem = error.messages[0]
+        else:
+            messages.success(
+                request,
+                f"{person.user} has left {organization}; everything they wrote and earned stays.",
+            )
+            return redirect("team", organization.slug)
+    context = {
+        "organization": organization,
+        "membership": membership,
+        "person": person,
+        "problem": problem or (person.is_last_admin() and "The only admin cannot leave."),
+        "reports": person.reports.active().select_related("user")[:PAGE_SIZE],
+    }
+    return render(request, "organizations/member_deactivate.html", context)
+
+
+@members_only
+def my_team(request: HttpRequest, org: str) -> HttpResponse:
+    """A manager's reports, direct and indirect: journey, readiness, latest evidence."""
+    organization, membership = organization_for_member(request, org)
+    reports = (
+        Membership.objects.reporting_to(Membership.objects.filter(pk=membership.pk))
+        .active()
+        .select_related("user", "manager__user")
+        .prefetch_related("roles")
+        .annotate(
+            last_observed=Max(
+                "observations_received__observed_on",
+                filter=Q(observations_received__in=Observation.objects.visible_to(request.user)),
+            )
+        )
+        .order_by("user__first_name", "user__last_name", "user__username")
+    )
+    page = Paginator(reports, PAGE_SIZE).get_page(request.GET.get("page"))
+    people = list(page)
+    highest = highest_milestones(
+        Achievement.objects.filter(membership__in=people).select_related("milestone")
+    )
+    requirements = list(
+        Requirement.objects.filter(role__holders__in=people).select_related("ability").distinct()
+    )
+    rows = []
+    for person in people:
+        held = {role.pk for role in person.roles.all()}
+        checks = check_requirements(
+            [r for r in requirements if r.role_id in held], highest[person.pk]
+        )
+        rows.append(
+            {
+                "person": person,
+                "miles": journey_miles(highest[person.pk]),
+                "met": sum(check.met for check in checks),
+                "required": len(checks),
+            }
+        )
+    context = {
+        "organization": organization,
+        "membership": membership,
+        "page": page,
+        "rows": rows,
+    }
+    return render(request, "organizations/my_team.html", context)

@@ -1,0 +1,215 @@
+"""Invitations: the Team page sends a single-use link; joining through it; every bad case."""
+
+import re
+import smtplib
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+
+from organizations.models import Invitation, Membership, User
+from tests.factories import MembershipFactory, RoleFactory, UserFactory
+from tests.pages import text_lines
+
+pytestmark = pytest.mark.django_db
+
+
+def invite(client, organization, **data):
+    fields = {"email": "new.person@example.com", "level": "member"} | data
+    return client.post(reverse("invite", args=[organization.slug]), fields, follow=True)
+
+
+def link_in_mail(message=None) -> str:
+    message = message or mail.outbox[-1]
+    return re.search(r"http://testserver(/invitations/\S+/)", message.body).group(1)
+
+
+@pytest.fixture
+def invited(client, admin, manager, organization):
+    """An invitation sent by the admin, and its link; the admin is signed out again."""
+    role = RoleFactory(organization=organization, name="Builder")
+    client.force_login(admin.user)
+    invite(client, organization, roles=[role.pk], manager=manager.pk)
+    client.logout()
+    return Invitation.objects.get(), link_in_mail()
+
+
+def test_an_admin_invites_and_the_mail_carries_a_link(client, admin, organization):
+    client.force_login(admin.user)
+    response = invite(client, organization, level="manager")
+    assert "Invitation sent to new.person@example.com." in text_lines(response)
+    invitation = Invitation.objects.get()
+    assert (invitation.level, invitation.invited_by, invitation.status) == (
+        "manager", admin, Invitation.Status.PENDING,
+    )  # fmt: skip
+    assert invitation.expires_at - timezone.now() > timedelta(days=13, hours=23)
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == ["new.person@example.com"]
+    assert mail.outbox[0].subject == "Join Medium on Gruuv"
+    token = link_in_mail().split("/")[-2]
+    assert Invitation.hash_token(token) == invitation.token_hash
+    assert token not in invitation.token_hash  # only the hash is stored
+    assert "new.person@example.com · Manager · Pending" in " ".join(text_lines(response))
+
+
+def test_a_new_person_joins_with_a_name_username_and_password(client, invited, manager):
+    invitation, link = invited
+    page = client.get(link)
+    assert "Join Medium" in text_lines(page)
+    response = client.post(
+        link,
+        {"name": "Nova Person", "username": "nova", "password": "a long enough passphrase"},
+        follow=True,
+    )
+    assert response.redirect_chain[-1][0] == "/medium/"
+    user = User.objects.get(username="nova")
+    assert (user.email, user.first_name, user.is_staff) == ("new.person@example.com", "Nova", False)
+    membership = Membership.objects.get(user=user)
+    assert (membership.level, membership.manager) == ("member", manager)
+    assert [role.name for role in membership.roles.all()] == ["Builder"]
+    invitation.refresh_from_db()
+    assert invitation.accepted_by == membership
+    assert response.context["user"] == user  # signed in
+    people = client.get(reverse("people", args=["medium"]))
+    assert "Nova Person" in " ".join(text_lines(people))
+
+
+def test_a_signed_in_person_with_the_same_email_joins_with_one_click(client, invited):
+    _invitation, link = invited
+    person = UserFactory(username="nova", email="New.Person@example.com")
+    client.force_login(person)
+    assert "Join Medium" in text_lines(client.get(link))
+    client.post(link)
+    assert Membership.objects.get(user=person).organization.slug == "medium"
+
+
+def test_an_account_holder_who_is_signed_out_is_asked_to_sign_in(client, invited):
+    _, link = invited
+    UserFactory(username="nova", email="new.person@example.com")
+    page = client.get(link)
+    assert "Sign in to join" in text_lines(page)
+    assert client.post(link, {"name": "x", "username": "y", "password": "z"}).status_code == 200
+    assert not Membership.objects.filter(user__username="y").exists()
+
+
+@pytest.mark.parametrize("case", ["expired", "revoked", "used", "tampered"])
+def test_bad_links_get_a_clear_page_and_create_nothing(client, invited, case):
+    invitation, link = invited
+    if case == "expired":
+        invitation.expires_at = timezone.now() - timedelta(minutes=1)
+        invitation.save()
+    elif case == "revoked":
+        invitation.revoked_at = timezone.now()
+        invitation.save()
+    elif case == "used":
+        invitation.accept(UserFactory(email="new.person@example.com"))
+    else:
+        link = link[:-5] + "XXXX/"
+    members = Membership.objects.count()
+    page = client.get(link)
+    assert page.status_code == (404 if case == "tampered" else 410)
+    expected = {
+        "expired": "This invitation expired on",
+        "revoked": "was withdrawn",
+        "used": "has been used already",
+        "tampered": "This invitation link is not valid",
+    }[case]
+    assert expected in " ".join(text_lines(page))
+    post = client.post(link, {"name": "N", "username": "nova", "password": "long passphrase 1"})
+    assert post.status_code in {404, 410}
+    assert Membership.objects.count() == members
+    assert not User.objects.filter(username="nova").exists()
+
+
+def test_signed_in_as_someone_else_is_refused(client, invited, member):
+    _, link = invited
+    client.force_login(member.user)
+    page = client.get(link)
+    assert page.status_code == 403
+    assert "This invitation is for new.person@example.com" in " ".join(text_lines(page))
+    client.post(link)
+    assert not Invitation.objects.get().accepted_at
+
+
+def test_an_active_member_cannot_be_invited_again(client, admin, member, organization):
+    client.force_login(admin.user)
+    response = invite(client, organization, email=member.user.email)
+    assert response.redirect_chain == []  # the form again, with the error
+    assert f"{member.user.email} is already a member of Medium." in " ".join(text_lines(response))
+    assert not Invitation.objects.exists()
+    assert mail.outbox == []
+
+
+def test_already_a_member_when_opening_the_link(client, invited):
+    invitation, link = invited
+    person = UserFactory(email="new.person@example.com")
+    MembershipFactory(organization=invitation.organization, user=person)
+    client.force_login(person)
+    assert "You are already a member of Medium." in " ".join(text_lines(client.get(link)))
+
+
+def test_reinviting_a_former_member_restores_them(client, admin, organization, subject):
+    subject.deactivate()
+    client.force_login(admin.user)
+    invite(client, organization, email=subject.user.email, level="manager")
+    client.force_login(subject.user)
+    client.post(link_in_mail())
+    subject.refresh_from_db()
+    assert subject.active and subject.level == "manager"
+    assert Membership.objects.filter(user=subject.user).count() == 1
+
+
+def test_resend_makes_a_new_link_and_the_old_one_stops(client, admin, invited, organization):
+    invitation, old_link = invited
+    invitation.expires_at = timezone.now() - timedelta(days=1)
+    invitation.save()
+    assert invitation.status == Invitation.Status.EXPIRED
+    client.force_login(admin.user)
+    client.post(reverse("invitation_resend", args=["medium", invitation.pk]))
+    invitation.refresh_from_db()
+    assert invitation.status == Invitation.Status.PENDING
+    assert invitation.expires_at - timezone.now() > timedelta(days=13, hours=23)
+    new_link = link_in_mail()
+    assert new_link != old_link
+    client.logout()
+    assert client.get(old_link).status_code == 404
+    assert client.get(new_link).status_code == 200
+
+
+def test_revoke_withdraws_it(client, admin, invited):
+    invitation, link = invited
+    client.force_login(admin.user)
+    client.post(reverse("invitation_revoke", args=["medium", invitation.pk]))
+    client.logout()
+    assert "was withdrawn" in " ".join(text_lines(client.get(link)))
+
+
+def test_a_failing_mail_server_keeps_the_invitation_to_resend(
+    client, admin, organization, monkeypatch
+):
+    def refuse(*args, **kwargs):
+        raise smtplib.SMTPServerDisconnected("gone")
+
+    monkeypatch.setattr("organizations.invitations.mail.send_mail", refuse)
+    client.force_login(admin.user)
+    response = invite(client, organization)
+    assert any("the mail server did not take it" in line for line in text_lines(response))
+    invitation = Invitation.objects.get()
+    assert invitation.sent_at is None and invitation.status == Invitation.Status.PENDING
+
+
+def test_the_team_page_lists_invitations_by_status(client, admin, organization):
+    client.force_login(admin.user)
+    for email in ("a@example.com", "b@example.com", "c@example.com"):
+        invite(client, organization, email=email)
+    a, b, _ = Invitation.objects.order_by("email")
+    a.expires_at = timezone.now() - timedelta(days=1)
+    a.save()
+    b.revoked_at = timezone.now()
+    b.save()
+    lines = " ".join(text_lines(client.get(reverse("team", args=["medium"]))))
+    assert "a@example.com · Member · Expired" in lines
+    assert "b@example.com · Member · Revoked" in lines
+    assert "c@example.com · Member · Pending" in lines
