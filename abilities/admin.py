@@ -30,6 +30,12 @@ class AbilityAdmin(ScopedModelAdmin):
     fields = ["organization", "name", "slug", "summary", "description", *readonly_fields]
     inlines = [MilestoneInline]
 
+    def get_formset_kwargs(self, request, obj, inline, prefix):
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        if isinstance(inline, MilestoneInline) and obj.pk is None:  # a new ability's ladder
+            kwargs["initial"] = [{"level": level} for level in range(1, 6)]
+        return kwargs
+
     def get_queryset(self, request):
         return with_health(super().get_queryset(request).select_related("organization"))
 

@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from abilities.health import badges, with_health
 from abilities.history import ability_history
+from gruuv.demo import EXAMPLE_FRAMEWORKS
 from gruuv.rendering import render
 from observations.conversations import conversations_context
 from observations.forms import ObservationForm
@@ -35,6 +36,7 @@ def organization_page(request: HttpRequest, org: str) -> TemplateResponse:
         "rows": rows,
         "query": query,
         "needs_attention": needs_attention,
+        "examples": EXAMPLE_FRAMEWORKS,  # first run: an admin may start from one
     }
     return render(request, "abilities/organization.html", context, partials=["ability-list"])
 

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from abilities import views as abilities
-from gruuv import views
+from gruuv import admin_scoping, views
 from milestones import views as milestones
 from observations import conversations
 from observations import views as observations
@@ -86,6 +86,10 @@ organization_patterns = [
 urlpatterns = [
     path("", views.home, name="home"),
     path("favicon.ico", views.favicon),
+    path(
+        "admin/r/<int:content_type_id>/<path:object_id>/",
+        admin.site.admin_view(admin_scoping.view_on_site),
+    ),
     path("admin/", admin.site.urls),
     path("accounts/welcome/", organizations.landing, name="landing"),
     path("accounts/profile/", organizations.profile, name="profile"),

@@ -31,8 +31,10 @@ OBSERVATIONS_SHOWN = 50
 @members_only
 def people(request: HttpRequest, org: str) -> TemplateResponse:
     organization, membership = organization_for_member(request, org)
+    former = request.GET.get("former") == "1"
     members = list(
-        organization.memberships.select_related("user")
+        organization.memberships.filter(active=not former)
+        .select_related("user")
         .prefetch_related("roles")
         .order_by("user__first_name", "user__username")
     )
@@ -43,6 +45,7 @@ def people(request: HttpRequest, org: str) -> TemplateResponse:
     )
     rows = [(person, journey_miles(highest[person.pk])) for person in members]
     context = {"organization": organization, "membership": membership, "rows": rows}
+    context["former"] = former
     return render(request, "milestones/people.html", context)
 
 

@@ -75,7 +75,7 @@ def role_page(request: HttpRequest, org: str, role: str) -> TemplateResponse:
     requirements = list(role.requirements.select_related("ability").order_by("ability__name"))
     holders = []
     if may_read_members_pages(membership):  # who holds a role, and how ready, is for members
-        people = list(role.holders.select_related("user").order_by("user__username"))
+        people = list(role.holders.active().select_related("user").order_by("user__username"))
         achievements = Achievement.objects.filter(
             membership__in=people, milestone__ability__in=[r.ability_id for r in requirements]
         ).select_related("milestone")

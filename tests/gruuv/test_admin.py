@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 
 from abilities.models import Ability
@@ -11,6 +12,7 @@ from observations.models import Observation
 from organizations.models import Membership, Organization
 from tests.admin_forms import admin_form_data
 from tests.factories import (
+    AbilityFactory,
     ExampleFactory,
     MembershipFactory,
     ObservationFactory,
@@ -249,3 +251,28 @@ def test_superuser_sees_every_organization(client, servers, infrastructure):
     client.force_login(UserFactory(is_staff=True, is_superuser=True))
     response = client.get(changelist_url(Ability))
     assert {a.name for a in response.context["cl"].result_list} == {"Servers", "Infrastructure"}
+
+
+def test_view_on_site_reveals_nothing_outside_ones_organizations(
+    client, admin, organization, other_organization
+):
+    private = AbilityFactory(organization=other_organization, slug="secret-plans")
+    other_organization.is_public = False
+    other_organization.save()
+    own = AbilityFactory(organization=organization, slug="servers")
+    client.force_login(admin.user)
+    kind = ContentType.objects.get_for_model(Ability).pk
+    assert client.get(f"/admin/r/{kind}/{private.pk}/").status_code == 404
+    assert client.get(f"/admin/r/{kind}/nonsense/").status_code == 404
+    assert client.get(f"/admin/r/{kind}/{own.pk}/")["Location"].endswith(
+        "/medium/abilities/servers/"
+    )
+
+
+def test_the_add_ability_form_starts_with_the_organization_and_five_levels(client, admin):
+    client.force_login(admin.user)
+    url = reverse("admin:abilities_ability_add") + f"?organization={admin.organization.pk}"
+    response = client.get(url)
+    assert response.context["adminform"].form["organization"].value() == str(admin.organization.pk)
+    formset = response.context["inline_admin_formsets"][0].formset
+    assert [form["level"].value() for form in formset.forms] == [1, 2, 3, 4, 5]

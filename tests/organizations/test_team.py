@@ -1,0 +1,204 @@
+"""The Team page, members managed in the app, My team, settings, profile and landing."""
+
+import pytest
+from django.urls import reverse
+
+from observations.models import Observation
+from organizations.models import Membership, Organization
+from tests.factories import MembershipFactory, ObservationFactory, RoleFactory
+from tests.htmx import answer
+from tests.pages import text_lines
+
+pytestmark = pytest.mark.django_db
+
+
+def joined(response) -> str:
+    return " ".join(text_lines(response))
+
+
+@pytest.mark.parametrize(
+    ("who", "expected"),
+    [
+        ("admin", 200),
+        ("manager", 403),
+        ("member", 403),
+        ("outsider", 404),
+        ("anonymous", "sign-in"),
+    ],
+)
+def test_team_pages_are_for_admins(client, sign_in, subject, who, expected):
+    sign_in(who)
+    for url in (
+        reverse("team", args=["medium"]),
+        reverse("member_edit", args=["medium", subject.user.username]),
+        reverse("member_deactivate", args=["medium", subject.user.username]),
+        reverse("organization_settings", args=["medium"]),
+    ):
+        assert answer(client.get(url)) == expected, url
+    if expected != 200:
+        post = client.post(reverse("invite", args=["medium"]), {"email": "x@example.com"})
+        assert answer(post) == expected
+        assert not Organization.objects.get(slug="medium").invitations.exists()
+
+
+def test_an_admin_changes_level_roles_and_manager(client, admin, manager, subject, organization):
+    role = RoleFactory(organization=organization, name="Builder")
+    client.force_login(admin.user)
+    url = reverse("member_edit", args=["medium", subject.user.username])
+    response = client.post(url, {"level": "manager", "roles": [role.pk], "manager": admin.pk})
+    assert response.status_code == 302
+    subject.refresh_from_db()
+    assert (subject.level, subject.manager, list(subject.roles.all())) == ("manager", admin, [role])
+
+
+def test_a_circle_is_refused_beside_the_field(client, admin, manager, subject):
+    client.force_login(admin.user)
+    url = reverse("member_edit", args=["medium", manager.user.username])
+    response = client.post(url, {"level": "manager", "manager": subject.pk})
+    assert response.status_code == 200
+    assert "cannot go round in a circle" in joined(response)
+    manager.refresh_from_db()
+    assert manager.manager is None
+
+
+def test_the_last_admin_cannot_be_demoted_or_removed(client, admin):
+    client.force_login(admin.user)
+    edit = reverse("member_edit", args=["medium", admin.user.username])
+    response = client.post(edit, {"level": "member"})
+    assert "only admin" in joined(response)
+    remove = reverse("member_deactivate", args=["medium", admin.user.username])
+    assert "The only admin cannot leave." in joined(client.get(remove))
+    client.post(remove)
+    admin.refresh_from_db()
+    assert admin.active and admin.level == Membership.Level.ADMIN
+
+
+def test_removing_a_person_hides_them_and_keeps_their_evidence(
+    client, admin, manager, subject, organization, servers
+):
+    role = RoleFactory(organization=organization, slug="builder")
+    subject.roles.add(role)
+    ObservationFactory(
+        organization=organization, ability=servers, observer=manager, subject=subject,
+        privacy=Observation.Privacy.PUBLIC_TO_COMPANY, story="Kept for the record",
+    )  # fmt: skip
+    client.force_login(admin.user)
+    page = client.get(reverse("member_deactivate", args=["medium", "grace"]))
+    assert "Nothing they wrote or earned is deleted" in joined(page)
+    client.post(reverse("member_deactivate", args=["medium", "grace"]))
+    subject.refresh_from_db()
+    assert not subject.active
+
+    people = client.get(reverse("people", args=["medium"])).context["rows"]
+    assert subject not in [person for person, _ in people]
+    former = client.get(reverse("people", args=["medium"]) + "?former=1").context["rows"]
+    assert [person for person, _ in former] == [subject]
+    form = client.get(reverse("observation_new", args=["medium"])).context["form"]
+    assert subject not in form.fields["subject"].queryset
+    role_page = client.get(reverse("role", args=["medium", "builder"]))
+    assert role_page.context["holders"] == []
+    # The evidence stays readable to whoever could read it.
+    person = client.get(reverse("person", args=["medium", "grace"]))
+    assert "Kept for the record" in person.content.decode()
+    # And they cannot use the organization any more.
+    client.force_login(subject.user)
+    assert client.get(reverse("people", args=["medium"])).status_code == 404
+
+
+def test_my_team_lists_direct_and_indirect_reports(client, manager, subject, organization):
+    below = MembershipFactory(organization=organization, manager=subject)
+    MembershipFactory(organization=organization)  # someone else's
+    ObservationFactory(
+        organization=organization, subject=below, observer=manager,
+        privacy=Observation.Privacy.MANAGERS_ONLY,
+    )  # fmt: skip
+    client.force_login(manager.user)
+    response = client.get(reverse("my_team", args=["medium"]))
+    people = [row["person"] for row in response.context["rows"]]
+    assert set(people) == {subject, below}
+    assert [row["person"].last_observed is not None for row in response.context["rows"]] == [
+        person == below for person in people
+    ]
+    assert "Record an observation" in joined(response)
+
+
+def test_my_team_shows_only_what_the_manager_may_read(client, manager, subject, organization):
+    ObservationFactory(
+        organization=organization, subject=subject, privacy=Observation.Privacy.OBSERVER_ONLY
+    )
+    client.force_login(manager.user)
+    row = client.get(reverse("my_team", args=["medium"])).context["rows"][0]
+    assert row["person"] == subject and row["person"].last_observed is None
+
+
+@pytest.mark.parametrize("reports", [1, 20])
+def test_my_team_query_budget_is_fixed(
+    client, manager, organization, servers, reports, django_assert_num_queries
+):
+    role = RoleFactory(organization=organization)
+    for _ in range(reports):
+        person = MembershipFactory(organization=organization, manager=manager)
+        person.roles.add(role)
+    client.force_login(manager.user)
+    # 1 session, 2 user, 3 organization, 4 membership, 5 count, 6 reports with their last
+    # observation, 7 their roles, 8 achievements, 9 requirements, 10 header's organizations
+    with django_assert_num_queries(10):
+        response = client.get(reverse("my_team", args=["medium"]))
+    assert len(response.context["rows"]) == reports
+
+
+def test_team_page_query_budget_is_fixed(client, admin, organization, django_assert_num_queries):
+    for _ in range(20):
+        MembershipFactory(organization=organization)
+    client.force_login(admin.user)
+    # 1 session, 2 user, 3 organization, 4 membership, 5 count, 6 people, 7 their roles,
+    # 8 invitations, 9 roles to choose, 10 managers to choose, 11 header's organizations
+    with django_assert_num_queries(11):
+        response = client.get(reverse("team", args=["medium"]))
+    assert len(response.context["people"]) == 21
+
+
+def test_settings_change_name_address_privacy_and_miles(client, admin, organization):
+    client.force_login(admin.user)
+    url = reverse("organization_settings", args=["medium"])
+    data = {"name": "Medium Corp", "slug": "medium-corp", "uses_miles": ""}
+    response = client.post(url, data)
+    assert response["Location"] == "/medium-corp/settings/"
+    organization.refresh_from_db()
+    assert (organization.name, organization.slug) == ("Medium Corp", "medium-corp")
+    assert not organization.is_public and not organization.uses_miles
+    taken = client.post(
+        reverse("organization_settings", args=["medium-corp"]), data | {"slug": "admin"}
+    )
+    assert "“admin” is reserved by Gruuv" in joined(taken)
+
+
+def test_profile_changes_name_and_email(client, member):
+    client.force_login(member.user)
+    client.post(
+        reverse("profile"),
+        {"first_name": "Ada", "last_name": "Lovelace", "email": "ada@example.org"},
+    )
+    member.user.refresh_from_db()
+    assert str(member.user) == "Ada Lovelace"
+    assert member.user.email == "ada@example.org"
+
+
+def test_signing_in_lands_on_your_organization(client, member):
+    member.user.set_password("a long passphrase")
+    member.user.save()
+    response = client.post(
+        reverse("login"), {"username": member.user.username, "password": "a long passphrase"}
+    )
+    assert client.get(response["Location"])["Location"] == "/medium/"
+
+
+def test_a_new_organization_starts_from_an_example_in_one_click(client, admin, organization):
+    client.force_login(admin.user)
+    page = client.get(reverse("organization", args=["medium"]))
+    assert "Start from the Medium example" in joined(page)
+    client.post(reverse("start_from_example", args=["medium", "Medium"]))
+    assert list(organization.abilities.values_list("slug", flat=True)) == ["servers"]
+    again = client.post(reverse("start_from_example", args=["medium", "Lessonly"]), follow=True)
+    assert "has abilities already" in joined(again)
+    assert organization.abilities.count() == 1
