@@ -68,7 +68,7 @@ def _changes(records, kind: str, describe) -> list[Change]:
                 changes.append(
                     Change(
                         when=record.history_date,
-                        who=user.get_username() if user else "",
+                        who=str(user) if user else "",
                         subject=describe(record),
                         kind=KINDS[record.history_type],
                         reason=record.history_change_reason or "",

@@ -33,6 +33,7 @@ class ObservationForm(forms.ModelForm):
     )
     privacy = forms.ChoiceField(
         label="Who may read it",
+        help_text="Managers are the person's managers up their reporting line, and the admins.",
         choices=Observation.Privacy.choices,
         initial=Observation.Privacy.OBSERVED_AND_MANAGERS,
     )

@@ -1,7 +1,7 @@
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce, Concat, NullIf, Trim
 from django.utils import timezone
 
 from abilities.models import Ability
@@ -107,6 +107,12 @@ class Observation(models.Model):
             raise ValidationError(errors)
 
 
+def _full_name(user: str):
+    """A person's full name in SQL, their username where they gave none (like User.__str__)."""
+    full = Trim(Concat(f"{user}__first_name", Value(" "), f"{user}__last_name"))
+    return Coalesce(NullIf(full, Value("")), f"{user}__username")
+
+
 class ConversationQuerySet(models.QuerySet):
     def with_activity(self) -> "ConversationQuerySet":
         """Message counts and the latest message, newest activity first, in one query."""
@@ -121,7 +127,9 @@ class ConversationQuerySet(models.QuerySet):
                 0,
             ),
             latest_at=Subquery(latest.values("created_at")[:1]),
-            latest_author=Subquery(latest.values("author__user__username")[:1]),
+            latest_author=Subquery(
+                latest.annotate(name=_full_name("author__user")).values("name")[:1]
+            ),
             last_activity=Coalesce(Subquery(latest.values("created_at")[:1]), "created_at"),
         ).order_by("-last_activity", "-pk")
 

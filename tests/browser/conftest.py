@@ -93,4 +93,4 @@ def sign_in(page, server: str, username: str, password: str = "gruuv-demo") -> N
     page.get_by_label("Username or email").fill(username)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(f"{server}/")
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)

@@ -4,7 +4,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 
 from observations.models import Conversation
-from organizations.models import Membership
+from organizations.models import Invitation, Membership
 from tests.browser.conftest import sign_in
 
 PUBLIC = [
@@ -25,6 +25,15 @@ MEMBERS = [
     "/medium/people/medium-member/",
     "/medium/observations/new/",
     "/medium/conversations/{conversation}/",
+    "/medium/team/mine/",
+    "/accounts/profile/",
+    "/accounts/password_change/",
+]
+ADMINS = [
+    "/medium/team/",
+    "/medium/team/people/medium-member/",
+    "/medium/team/people/medium-member/remove/",
+    "/medium/settings/",
 ]
 WIDTHS = (390, 1366)
 
@@ -37,17 +46,24 @@ def violations(page) -> list[str]:
     ]
 
 
-@pytest.mark.parametrize("who", ["anonymous", "medium-manager", "medium-member"])
+@pytest.mark.parametrize("who", ["anonymous", "medium-manager", "medium-member", "medium-admin"])
 def test_no_axe_violations_on_any_page(page, demo_server, output_dir, settings, who):
     settings.DEBUG = False  # our own error pages, not Django's debug pages
     manager = Membership.objects.get(user__username="medium-manager")
     conversation = Conversation.objects.create(
         ability=manager.organization.abilities.get(), topic="Go?", started_by=manager
     )
-    urls = PUBLIC
+    invitation = Invitation(
+        organization=manager.organization, email="someone@example.com", invited_by=manager
+    )
+    token = invitation.new_token()
+    invitation.save()
+    urls = [*PUBLIC, f"/invitations/{token}/", "/invitations/not-a-real-one/"]
     if who != "anonymous":
         sign_in(page, demo_server, who)
-        urls = PUBLIC + [url.format(conversation=conversation.pk) for url in MEMBERS]
+        urls = urls + [url.format(conversation=conversation.pk) for url in MEMBERS]
+    if who == "medium-admin":
+        urls += ADMINS
     # For medium-member, /medium/observations/new/ is our 403 page.
     found = {}
     for width in WIDTHS:

@@ -346,3 +346,12 @@ def test_ability_page_query_budget_does_not_grow_with_messages(
         response = client.get(ability_url(ability))
     replies = [c.reply_count for c in response.context["conversations"]]
     assert replies == [max(messages // 5 - 1, 0)] * 5
+
+
+def test_the_latest_author_reads_by_full_name(client, conversation, member, colleague):
+    colleague.user.first_name, colleague.user.last_name = "Grace", "Hopper"
+    colleague.user.save()
+    MessageFactory(conversation=conversation, author=colleague, body="Newest")
+    client.force_login(member.user)
+    page = " ".join(text_lines(client.get(ability_url(conversation.ability))))
+    assert "latest by Grace Hopper" in page

@@ -213,3 +213,23 @@ def test_the_team_page_lists_invitations_by_status(client, admin, organization):
     assert "a@example.com · Member · Expired" in lines
     assert "b@example.com · Member · Revoked" in lines
     assert "c@example.com · Member · Pending" in lines
+
+
+def test_with_the_file_backend_the_written_mail_lets_a_new_person_join(
+    client, admin, organization, settings, tmp_path
+):
+    """The done-when of the Teams issue, with mail written to files as in a staging setup."""
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+            "OPTIONS": {"file_path": str(tmp_path)},
+        }
+    }
+    client.force_login(admin.user)
+    invite(client, organization, email="written@example.com")
+    client.logout()
+    (written,) = tmp_path.iterdir()
+    link = re.search(r"http://testserver(/invitations/\S+/)", written.read_text()).group(1)
+    client.post(link, {"name": "Wren Written", "username": "wren", "password": "long passphrase 9"})
+    people = client.get(reverse("people", args=["medium"]))
+    assert "Wren Written" in " ".join(text_lines(people))
