@@ -233,3 +233,16 @@ def test_with_the_file_backend_the_written_mail_lets_a_new_person_join(
     client.post(link, {"name": "Wren Written", "username": "wren", "password": "long passphrase 9"})
     people = client.get(reverse("people", args=["medium"]))
     assert "Wren Written" in " ".join(text_lines(people))
+
+
+def test_inviting_an_address_again_replaces_the_open_invitation(client, admin, organization):
+    client.force_login(admin.user)
+    invite(client, organization)
+    first_link = link_in_mail()
+    response = invite(client, organization, level="manager")
+    assert "Invitation sent to new.person@example.com." in text_lines(response)
+    statuses = sorted(i.status for i in Invitation.objects.all())
+    assert statuses == [Invitation.Status.PENDING, Invitation.Status.REVOKED]
+    client.logout()
+    assert client.get(first_link).status_code == 410
+    assert "as manager" in " ".join(text_lines(client.get(link_in_mail())))
