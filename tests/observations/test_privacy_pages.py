@@ -72,3 +72,18 @@ def test_health_counts_every_privacy_without_showing_content(client, scene, priv
     record(scene, privacy)
     page = client.get(reverse("ability", args=[ability.organization.slug, ability.slug]))
     assert "✅ Has been referenced in 1 observation" in page.content.decode()
+
+
+@pytest.mark.parametrize("viewer", ["manager", "manager's manager", "other manager", "admin"])
+@pytest.mark.parametrize("privacy", P.values)
+def test_my_team_dates_only_observations_the_viewer_may_read(client, scene, privacy, viewer):
+    people, _ = scene
+    record(scene, privacy)
+    view_as(client, people, viewer)
+    rows = client.get(reverse("my_team", args=["medium"])).context["rows"]
+    subject = [row["person"] for row in rows if row["person"] == people["subject"]]
+    if viewer in {"manager", "manager's manager"}:
+        (person,) = subject
+        assert (person.last_observed is not None) == (viewer in READERS[privacy])
+    else:
+        assert subject == []  # not their report: not on their team at all
