@@ -1,5 +1,6 @@
 """Production settings pass Django's deployment checks; development needs nothing set."""
 
+import json
 import os
 import subprocess
 import sys
@@ -71,3 +72,32 @@ def test_content_security_policy_is_self_only(client, db):
     assert "script-src 'self'" in policy
     assert "style-src 'self'" in policy
     assert "unsafe-inline" not in policy
+
+
+def mailer(**env: str) -> dict:
+    code = "from django.conf import settings; import json; print(json.dumps(settings.MAILERS))"
+    result = manage("shell", "--no-imports", "-c", code, **env)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)["default"]
+
+
+def test_mail_is_configured_from_the_email_variables(tmp_path):
+    assert mailer()["BACKEND"] == "django.core.mail.backends.console.EmailBackend"
+    smtp = mailer(
+        **PRODUCTION,
+        EMAIL_HOST="smtp.example.com",
+        EMAIL_PORT="587",
+        EMAIL_HOST_USER="gruuv",
+        EMAIL_HOST_PASSWORD="secret",
+        EMAIL_USE_TLS="1",
+    )
+    assert smtp["BACKEND"] == "django.core.mail.backends.smtp.EmailBackend"
+    assert smtp["OPTIONS"] == {
+        "host": "smtp.example.com", "port": 587, "username": "gruuv", "password": "secret",
+        "use_tls": True, "timeout": 10,  # a slow server holds a request 10 s at most
+    }  # fmt: skip
+    files = mailer(
+        EMAIL_BACKEND="django.core.mail.backends.filebased.EmailBackend",
+        EMAIL_FILE_PATH=str(tmp_path),
+    )
+    assert files["OPTIONS"] == {"file_path": str(tmp_path)}
