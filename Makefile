@@ -3,7 +3,7 @@ PYTHON ?= python3
 UV := $(shell command -v uv 2>/dev/null || echo "$(PYTHON) -m uv")
 HOST ?= 127.0.0.1:8000
 
-.PHONY: install run test lint format
+.PHONY: install run test lint format bench
 
 install:
 	@command -v uv >/dev/null 2>&1 || $(PYTHON) -m uv --version >/dev/null 2>&1 \
@@ -26,3 +26,9 @@ lint:
 format:
 	$(UV) run ruff format .
 	$(UV) run ruff check --fix .
+
+# The benchmark (not part of `make test`): pages × readers at demo size and grown ×SCALE on
+# PostgreSQL (BENCH_DATABASE_URL, default database gruuv_bench), and requests per second.
+SCALE ?= 100
+bench: install
+	$(UV) run python bench/run.py --scale $(SCALE)

@@ -1,0 +1,239 @@
+"""Gruuv's benchmark: every page × reader at demo size and grown, and requests per second.
+
+    make bench                      # scale 100, on PostgreSQL database gruuv_bench
+    uv run python bench/run.py --scale 10 --requests 10
+
+It drops and re-creates the database named by BENCH_DATABASE_URL (default
+postgres://postgres@127.0.0.1:5432/gruuv_bench), loads the demo, measures, grows the demo with
+`manage.py grow_demo --scale N`, measures again, then serves both sizes' anonymous ability page
+and a bare one-query view with gunicorn and counts requests per second. Prints a Markdown table.
+"""
+
+import argparse
+import http.client
+import json
+import os
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from urllib.parse import urlparse
+
+ROOT = Path(__file__).resolve().parents[1]
+DATABASE_URL = os.environ.get(
+    "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/gruuv_bench"
+)
+ENV = {
+    "DATABASE_URL": DATABASE_URL,
+    "DEBUG": "0",  # no query log, no debug toolbar of any kind: production's costs
+    "SECRET_KEY": "bench-only-secret-key-not-for-production-0123456789-abcdefghijkl",
+    "ALLOWED_HOSTS": "testserver,127.0.0.1,localhost",
+    "SECURE_SSL_REDIRECT": "0",
+    "SESSION_COOKIE_SECURE": "0",
+    "CSRF_COOKIE_SECURE": "0",
+    "DJANGO_SETTINGS_MODULE": "bench.settings",
+}
+# (page, reader): reader None is anonymous; "{someone}" is a grown person with evidence.
+PAGES = [
+    ("/", None),
+    ("/medium/", None),
+    ("/medium/", "medium-manager"),
+    ("/medium/abilities/servers/", None),
+    ("/medium/abilities/servers/", "medium-manager"),
+    ("/medium/abilities/servers/history/", None),
+    ("/medium/roles/", None),
+    ("/medium/roles/builder/", "medium-member"),
+    ("/medium/people/", "medium-manager"),
+    ("/medium/people/{someone}/", "medium-manager"),
+    ("/medium/observations/new/", "medium-manager"),
+    ("/medium/team/", "medium-admin"),
+    ("/medium/team/mine/", "{top manager}"),
+]
+
+
+def manage(*args: str) -> None:
+    subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=os.environ | ENV, check=True)
+
+
+def fresh_database() -> None:
+    url = urlparse(DATABASE_URL)
+    where = ["-h", url.hostname or "127.0.0.1", "-p", str(url.port or 5432)]
+    where += ["-U", url.username or "postgres"]
+    name = url.path.lstrip("/")
+    subprocess.run(["dropdb", *where, "--if-exists", name], check=True)
+    subprocess.run(["createdb", *where, name], check=True)
+    manage("migrate", "-v0")
+    manage("load_demo", "--force")
+    manage("collectstatic", "--no-input", "-v0")  # DEBUG is off: hashed static files
+
+
+class QueryCounter:
+    """Counts the SQL a request runs, whatever happens to the connection in between."""
+
+    def __init__(self):
+        self.count = 0
+
+    def __call__(self, execute, sql, params, many, context):
+        self.count += 1
+        return execute(sql, params, many, context)
+
+
+def measure(requests: int) -> dict:
+    """In-process: queries, bytes and server time (p50, p95) of every page × reader."""
+    import django
+
+    django.setup()
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import setup_test_environment
+
+    from organizations.models import Membership, User
+
+    setup_test_environment()
+    someone = (
+        Membership.objects.filter(organization__slug="medium", user__username__startswith="bench-")
+        .order_by("pk")
+        .values_list("user__username", flat=True)[1:2]
+    )
+    names = {
+        "{someone}": someone[0] if someone else "medium-member",
+        "{top manager}": "bench-0" if User.objects.filter(username="bench-0") else "medium-manager",
+    }
+    results = {}
+    for page, reader in PAGES:
+        url = page.replace("{someone}", names["{someone}"])
+        username = names.get(reader, reader)
+        client = Client()
+        if username:
+            client.force_login(User.objects.get(username=username))
+        client.get(url)  # warm: templates, the pool, PostgreSQL's caches
+        queries = QueryCounter()
+        with connection.execute_wrapper(queries):
+            response = client.get(url)
+        assert response.status_code == 200, (url, username, response.status_code)
+        times = []
+        for _ in range(requests):
+            start = time.perf_counter()
+            client.get(url)
+            times.append((time.perf_counter() - start) * 1000)
+        times.sort()
+        results[f"{page} ({reader or 'anonymous'})"] = {
+            "queries": queries.count,
+            "kb": len(response.content) / 1024,
+            "p50": statistics.median(times),
+            "p95": times[max(0, round(0.95 * len(times)) - 1)],
+        }
+    return results
+
+
+def requests_per_second(url: str, seconds: float, clients: int = 8) -> float:
+    parsed = urlparse(url)
+    done = [0] * clients
+    stop = time.monotonic() + seconds
+
+    def hammer(index: int) -> None:
+        connection = http.client.HTTPConnection(parsed.hostname, parsed.port, timeout=10)
+        while time.monotonic() < stop:
+            connection.request("GET", parsed.path)
+            response = connection.getresponse()
+            response.read()
+            if response.status != 200:
+                raise RuntimeError(f"{url} answered {response.status}")
+            done[index] += 1
+        connection.close()
+
+    threads = [threading.Thread(target=hammer, args=(i,)) for i in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return sum(done) / seconds
+
+
+def serve_and_count(seconds: float) -> dict:
+    """gunicorn (2 workers, the PostgreSQL pool) serving the ability page and the bare view."""
+    port = "8765"
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "bench.wsgi", "--workers", "2", "--bind",
+         f"127.0.0.1:{port}", "--log-level", "warning"],
+        cwd=ROOT, env=os.environ | ENV,
+    )  # fmt: skip
+    try:
+        base = f"http://127.0.0.1:{port}"
+        for _ in range(50):
+            try:
+                http.client.HTTPConnection("127.0.0.1", int(port), timeout=1).request("GET", "/")
+                break
+            except OSError:
+                time.sleep(0.2)
+        for url in ("/bench/bare/", "/medium/abilities/servers/"):
+            requests_per_second(base + url, 2)  # warm both workers
+        bare = requests_per_second(base + "/bench/bare/", seconds)
+        ability = requests_per_second(base + "/medium/abilities/servers/", seconds)
+    finally:
+        server.terminate()
+        server.wait()
+    return {"bare": bare, "ability": ability}
+
+
+def table(demo: dict, grown: dict, scale: int) -> str:
+    lines = [
+        f"| page (reader) | demo: queries / kB / p50 / p95 ms | ×{scale}: queries / kB / p50 / "
+        f"p95 ms | ×{scale} p50 ÷ demo p50 |",
+        "| --- | --- | --- | --- |",
+    ]
+    for name, small in demo.items():
+        big = grown[name]
+        lines.append(
+            f"| `{name}` "
+            f"| {small['queries']} / {small['kb']:.0f} / {small['p50']:.0f} / {small['p95']:.0f} "
+            f"| {big['queries']} / {big['kb']:.0f} / {big['p50']:.0f} / {big['p95']:.0f} "
+            f"| {big['p50'] / small['p50']:.1f} |"
+        )
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--scale", type=int, default=100)
+    parser.add_argument("--requests", type=int, default=20, help="timed requests per page")
+    parser.add_argument("--rps-seconds", type=float, default=10)
+    args = parser.parse_args()
+    os.environ.update(ENV)
+    sys.path.insert(0, str(ROOT))
+    os.chdir(ROOT)
+
+    fresh_database()
+    demo = measure_in_child(args.requests)
+    rps_demo = serve_and_count(args.rps_seconds)
+    manage("grow_demo", "--scale", str(args.scale), "--force")
+    grown = measure_in_child(args.requests)
+    rps_grown = serve_and_count(args.rps_seconds)
+
+    print(table(demo, grown, args.scale))
+    print()
+    print("| served by gunicorn (2 workers) | demo req/s | grown req/s |")
+    print("| --- | --- | --- |")
+    for key, label in (("bare", "bare one-query view"), ("ability", "anonymous ability page")):
+        print(f"| {label} | {rps_demo[key]:.0f} | {rps_grown[key]:.0f} |")
+    ratio = rps_grown["ability"] / rps_grown["bare"]
+    print(f"\nAbility page ÷ bare view (grown): {ratio:.2f}")
+
+
+def measure_in_child(requests: int) -> dict:
+    """Each measurement in a fresh process: nothing cached from the one before."""
+    code = (
+        "import json, sys; sys.path.insert(0, '.'); from bench.run import measure; "
+        f"print(json.dumps(measure({requests})))"
+    )
+    output = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=os.environ | ENV, check=True,
+        capture_output=True, text=True,
+    ).stdout  # fmt: skip
+    return json.loads(output.splitlines()[-1])
+
+
+if __name__ == "__main__":
+    main()
