@@ -9,12 +9,12 @@ from datetime import datetime
 from enum import StrEnum
 
 from django.db import models
-from django.db.models import Count, IntegerField, OuterRef, Subquery
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from abilities.models import Ability
-from gruuv.timesince import distance_in_words, whole_months_between
+from gruuv.timesince import add_months, distance_in_words
 from milestones.models import Achievement, Requirement
 from observations.models import Conversation, Observation
 
@@ -82,9 +82,27 @@ def _counted(count: int, singular: str, plural: str) -> str:
 
 
 def freshness(updated_at: datetime, now: datetime) -> Badge:
-    months = whole_months_between(updated_at, now)
-    level = Level.OK if months < 6 else Level.WARNING if months < 12 else Level.ERROR
+    level = (
+        Level.OK
+        if updated_at > add_months(now, -6)
+        else Level.WARNING
+        if updated_at > add_months(now, -12)
+        else Level.ERROR
+    )
     return Badge(level, f"Last updated: {distance_in_words(updated_at, now)} ago")
+
+
+def needing_attention(abilities: models.QuerySet[Ability], now: datetime) -> models.QuerySet:
+    """The abilities with a warning or an error badge, found in SQL across all of them.
+
+    The same rule as `Badge.needs_attention`: no role, no observation, or six months or more
+    since the last change (a test holds the two to each other).
+    """
+    return abilities.filter(
+        ~Exists(Requirement.objects.filter(ability=OuterRef("pk")))
+        | ~Exists(Observation.objects.filter(ability=OuterRef("pk")))
+        | Q(updated_at__lte=add_months(now, -6))
+    )
 
 
 def badges(ability: Ability, now: datetime | None = None) -> list[Badge]:

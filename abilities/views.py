@@ -1,11 +1,13 @@
+from django.core.paginator import Paginator
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.utils import timezone
 
-from abilities.health import badges, with_health
+from abilities.health import badges, needing_attention, with_health
 from abilities.history import ability_history
 from gruuv.demo import EXAMPLE_FRAMEWORKS
+from gruuv.paging import Window
 from gruuv.rendering import render
 from observations.conversations import conversations_context
 from observations.forms import ObservationForm
@@ -18,22 +20,24 @@ from organizations.access import (
 )
 
 OBSERVATIONS_SHOWN = 20
+ABILITIES_PER_PAGE = 50
 
 
 def organization_page(request: HttpRequest, org: str) -> TemplateResponse:
-    """Every ability with its health; the filter narrows the list (an HTMX partial)."""
+    """A page of abilities with their health; the filter and the toggle search all of them."""
     organization, membership = organization_for_reader(request, org)
     query = request.GET.get("q", "").strip()
     needs_attention = request.GET.get("attention") == "1"
     now = timezone.now()
-    abilities = with_health(organization.abilities.matching(query))
-    rows = [(ability, badges(ability, now)) for ability in abilities]
+    abilities = organization.abilities.matching(query)
     if needs_attention:
-        rows = [(a, found) for a, found in rows if any(b.needs_attention for b in found)]
+        abilities = needing_attention(abilities, now)
+    page = Paginator(with_health(abilities), ABILITIES_PER_PAGE).get_page(request.GET.get("page"))
     context = {
         "organization": organization,
         "membership": membership,
-        "rows": rows,
+        "page": page,
+        "rows": [(ability, badges(ability, now)) for ability in page],
         "query": query,
         "needs_attention": needs_attention,
         "examples": EXAMPLE_FRAMEWORKS,  # first run: an admin may start from one
@@ -48,6 +52,7 @@ def ability_page(request: HttpRequest, org: str, ability: str) -> TemplateRespon
         Observation.objects.visible_to(request.user)
         .filter(ability=ability)
         .select_related("observer__user", "subject__user")
+        .order_by("-observed_on", "-created_at", "-pk")  # a stable order for paging
     )
     context = {
         "organization": organization,
@@ -56,9 +61,7 @@ def ability_page(request: HttpRequest, org: str, ability: str) -> TemplateRespon
         "milestones": ability.milestones.prefetch_related("examples"),
         "badges": badges(ability),
         "requirements": ability.requirements.select_related("role").order_by("role__name"),
-        # One more than shown tells whether older ones exist, without a COUNT query.
-        "observations": list(observations[: OBSERVATIONS_SHOWN + 1]),
-        "observations_shown": OBSERVATIONS_SHOWN,
+        "observations": Window(observations, request.GET.get("page"), OBSERVATIONS_SHOWN),
     }
     if may_read_members_pages(membership):  # conversations are for members only
         context |= conversations_context(ability)

@@ -1,20 +1,25 @@
-from django.db.models import Prefetch
+from django.core.paginator import Paginator
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.templatetags.static import static
 
-from abilities.models import Ability
 from gruuv.rendering import render
 from organizations.models import Organization
 
+ORGANIZATIONS_PER_PAGE = 50
+
 
 def home(request: HttpRequest) -> TemplateResponse:
-    """Public organizations, and the visitor's own, each with its abilities."""
-    organizations = Organization.objects.readable_by(request.user).prefetch_related(
-        Prefetch("abilities", queryset=Ability.objects.only("organization", "name", "slug"))
+    """Public organizations, and the visitor's own: a page of names, not their contents."""
+    organizations = (
+        Organization.objects.readable_by(request.user)
+        .annotate(ability_count=Count("abilities"))
+        .order_by("name", "pk")
     )
-    return render(request, "home.html", {"organizations": organizations})
+    page = Paginator(organizations, ORGANIZATIONS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "home.html", {"organizations": page, "page": page})
 
 
 def favicon(request: HttpRequest) -> HttpResponse:

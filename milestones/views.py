@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_POST
 
+from gruuv.paging import Window
 from gruuv.rendering import render
 from milestones.forms import AwardForm
 from milestones.models import Achievement, Requirement
@@ -26,26 +27,27 @@ from organizations.access import (
 from organizations.models import Membership, Organization, Role
 
 OBSERVATIONS_SHOWN = 50
+PEOPLE_PER_PAGE = 50
+CHART_ROWS = 40
 
 
 @members_only
 def people(request: HttpRequest, org: str) -> TemplateResponse:
     organization, membership = organization_for_member(request, org)
     former = request.GET.get("former") == "1"
-    members = list(
+    members = (
         organization.memberships.filter(active=not former)
         .select_related("user")
         .prefetch_related("roles")
-        .order_by("user__first_name", "user__username")
+        .order_by("user__first_name", "user__last_name", "user__username")
     )
+    page = Window(members, request.GET.get("page"), PEOPLE_PER_PAGE)
     highest = highest_milestones(
-        Achievement.objects.filter(membership__organization=organization).select_related(
-            "milestone"
-        )
+        Achievement.objects.filter(membership__in=list(page)).select_related("milestone")
     )
-    rows = [(person, journey_miles(highest[person.pk])) for person in members]
+    rows = [(person, journey_miles(highest[person.pk])) for person in page]
     context = {"organization": organization, "membership": membership, "rows": rows}
-    context["former"] = former
+    context |= {"former": former, "page": page}
     return render(request, "milestones/people.html", context)
 
 
@@ -85,7 +87,7 @@ def _person_context(request, organization, membership, person, award_form=None) 
         person.achievements.select_related("milestone__ability", "awarded_by__user")
     )
     highest = highest_milestones(achievements)[person.pk]
-    chart = milestone_chart(organization.abilities.only("name", "slug"), highest)
+    chart = milestone_chart(_chart_abilities(organization, person, highest), highest)
     may_award = may_award_milestones(membership, person)
     if may_award and award_form is None:
         award_form = AwardForm(organization, person)
@@ -106,6 +108,21 @@ def _person_context(request, organization, membership, person, award_form=None) 
         .select_related("observer__user", "subject__user", "ability")[:OBSERVATIONS_SHOWN],
         "award_form": award_form if may_award else None,
     }
+
+
+def _chart_abilities(organization, person, highest) -> list:
+    """Every ability while there are few; past that, the ones the person holds a milestone in
+    or their roles require, so the chart never grows with the organization."""
+    abilities = organization.abilities.only("name", "slug").order_by("name")
+    few = list(abilities[: CHART_ROWS + 1])
+    if len(few) <= CHART_ROWS:
+        return few
+    relevant = set(highest) | {
+        requirement.ability_id
+        for role in person.roles.all()
+        for requirement in role.requirements.all()
+    }
+    return list(abilities.filter(pk__in=relevant)[:CHART_ROWS])
 
 
 def _awarder(request: HttpRequest, org: str, username: str) -> tuple:

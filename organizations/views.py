@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from gruuv.demo import EXAMPLE_FRAMEWORKS
 from gruuv.framework.data import FrameworkImport, parse
+from gruuv.paging import Window
 from gruuv.rendering import render
 from milestones.models import Achievement
 from milestones.progress import check_requirements, highest_milestones
@@ -25,6 +26,7 @@ from organizations.forms import OrganizationSettingsForm, ProfileForm, SignupFor
 from organizations.models import Organization
 
 EMAIL_OR_USERNAME = "organizations.backends.EmailOrUsernameBackend"
+HOLDERS_PER_PAGE = 50
 
 
 def signup(request: HttpRequest) -> HttpResponse:
@@ -73,20 +75,22 @@ def role_page(request: HttpRequest, org: str, role: str) -> TemplateResponse:
     organization, membership = organization_for_reader(request, org)
     role = get_object_or_404(organization.roles, slug=role)
     requirements = list(role.requirements.select_related("ability").order_by("ability__name"))
-    holders = []
+    holders, page = [], None
     if may_read_members_pages(membership):  # who holds a role, and how ready, is for members
-        people = list(role.holders.active().select_related("user").order_by("user__username"))
+        people = role.holders.active().select_related("user").order_by("user__username")
+        page = Window(people, request.GET.get("page"), HOLDERS_PER_PAGE)
         achievements = Achievement.objects.filter(
-            membership__in=people, milestone__ability__in=[r.ability_id for r in requirements]
+            membership__in=list(page), milestone__ability__in=[r.ability_id for r in requirements]
         ).select_related("milestone")
         highest = highest_milestones(achievements)
-        holders = [(p, check_requirements(requirements, highest[p.pk])) for p in people]
+        holders = [(p, check_requirements(requirements, highest[p.pk])) for p in page]
     context = {
         "organization": organization,
         "membership": membership,
         "role": role,
         "requirements": requirements,
         "holders": holders,
+        "page": page,
     }
     return render(request, "organizations/role.html", context)
 

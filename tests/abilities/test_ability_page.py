@@ -285,8 +285,14 @@ def test_milestone_levels_render_in_order_even_when_created_out_of_order(client,
     assert lines == [f"Milestone {n}" for n in range(1, 6)]
 
 
-def test_a_long_history_shows_the_most_recent_observations(client, ability):
+def test_a_long_history_shows_the_most_recent_observations_then_older_ones(client, htmx, ability):
     fill(ability, 25)
-    lines = text_lines(client.get(url(ability)))
-    assert "Showing the 20 most recent observations." in lines
+    first = client.get(url(ability))
+    lines = text_lines(first)
+    assert "Page 1 Next" in lines
     assert sum(line.endswith("observed") or " observed " in line for line in lines) == 20
+    older = htmx.get(url(ability) + "?page=2", target="observations")
+    assert older.content.decode().lstrip().startswith('<section class="card" id="observations"')
+    newest = {o.pk for o in first.context["observations"]}
+    oldest = {o.pk for o in older.context["observations"]}
+    assert len(oldest) == 5 and not newest & oldest

@@ -2,8 +2,11 @@ import datetime
 
 import pytest
 import time_machine
+from django.db import transaction
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from abilities.health import NotAnnotated, badges, with_health
+from abilities.health import NotAnnotated, badges, needing_attention, with_health
 from abilities.models import Ability
 from observations.models import Observation
 from tests.factories import (
@@ -12,6 +15,7 @@ from tests.factories import (
     ConversationFactory,
     MilestoneFactory,
     ObservationFactory,
+    OrganizationFactory,
     RequirementFactory,
 )
 
@@ -120,3 +124,32 @@ def test_an_ability_loaded_without_its_counts_is_refused_not_queried(django_asse
     ability = Ability.objects.get(pk=ability.pk)
     with django_assert_num_queries(0), pytest.raises(NotAnnotated, match="with_health"):
         badges(ability, NOW)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.booleans(), st.booleans(), st.integers(min_value=0, max_value=500)),
+        min_size=1,
+        max_size=6,
+    )
+)
+def test_needing_attention_in_sql_agrees_with_the_badges(specs):
+    """The toggle's SQL and the badges' icons say the same of every ability."""
+    with transaction.atomic():
+        organization = OrganizationFactory()
+        for has_role, has_observation, age_in_days in specs:
+            ability = AbilityFactory(organization=organization)
+            Ability.objects.filter(pk=ability.pk).update(
+                updated_at=NOW - datetime.timedelta(days=age_in_days)
+            )
+            if has_role:
+                RequirementFactory(ability=ability)
+            if has_observation:
+                ObservationFactory(organization=organization, ability=ability)
+        abilities = organization.abilities.all()
+        by_badges = {
+            a.pk for a in with_health(abilities) if any(b.needs_attention for b in badges(a, NOW))
+        }
+        assert set(needing_attention(abilities, NOW).values_list("pk", flat=True)) == by_badges
+        transaction.set_rollback(True)

@@ -118,17 +118,42 @@ def test_query_budget_does_not_grow_with_abilities(
         ability = AbilityFactory(organization=organization)
         for _ in range(4):
             ObservationFactory(organization=organization, ability=ability)
-    # 1 organization, 2 abilities with their health counts
-    with django_assert_num_queries(2):
+    # 1 organization, 2 how many abilities match, 3 a page of them with their health counts
+    with django_assert_num_queries(3):
         response = client.get(url(organization))
-    assert len(response.context["rows"]) == count
+    assert len(response.context["rows"]) == min(count, 50)
     # member: + session, user and membership (the partial has no header)
     client.force_login(MembershipFactory(organization=organization).user)
-    with django_assert_num_queries(5):
-        partial = htmx.get(url(organization, q="ability"), target="ability-list")
-    assert partial.content.decode().count('class="ability-row card"') == count
-    # the whole page adds the header's organization switcher
     with django_assert_num_queries(6):
+        partial = htmx.get(url(organization, q="ability"), target="ability-list")
+    assert partial.content.decode().count('class="ability-row card"') == min(count, 50)
+    # the whole page adds the header's organization switcher
+    with django_assert_num_queries(7):
         page = client.get(url(organization))
     assert "Switch organization" not in page.content.decode()
-    assert len(page.context["rows"]) == count
+    assert len(page.context["rows"]) == min(count, 50)
+
+
+def test_the_second_page_holds_what_the_first_does_not(client, organization):
+    for n in range(60):
+        AbilityFactory(organization=organization, name=f"Ability {n:02}", slug=f"ability-{n:02}")
+    first = client.get(url(organization))
+    second = client.get(url(organization, page=2))
+    names = [{a.name for a, _ in r.context["rows"]} for r in (first, second)]
+    assert len(names[0]) == 50 and len(names[1]) == 10 and not names[0] & names[1]
+    assert "60 abilities, 1–50 shown" in text_lines(first)
+    assert 'href="?page=2"' in first.content.decode()
+
+
+def test_filter_and_attention_search_every_ability_not_one_page(client, organization):
+    for n in range(60):
+        ability = AbilityFactory(organization=organization, name=f"Ability {n:02}")
+        if n != 57:  # the only one that needs attention: no role
+            RequirementFactory(ability=ability)
+            ObservationFactory(organization=organization, ability=ability)
+    found = client.get(url(organization, q="Ability 57"))
+    assert [a.name for a, _ in found.context["rows"]] == ["Ability 57"]
+    attention = client.get(url(organization, attention="1"))
+    assert [a.name for a, _ in attention.context["rows"]] == ["Ability 57"]
+    paged = client.get(url(organization, q="Ability"))
+    assert 'href="?q=Ability&amp;page=2"' in paged.content.decode()  # the filter is kept

@@ -201,3 +201,27 @@ def test_role_page_query_budget_for_members_is_fixed(
         response = client.get(reverse("role", args=[organization.slug, "builder"]))
     assert len(response.context["holders"]) == holders
     assert all(check.met for _, checks in response.context["holders"] for check in checks)
+
+
+def test_the_second_people_page_holds_what_the_first_does_not(client, member, organization):
+    for n in range(60):
+        MembershipFactory(organization=organization, user__username=f"p{n:02}")
+    client.force_login(member.user)
+    first = client.get(reverse("people", args=["medium"]))
+    second = client.get(reverse("people", args=["medium"]) + "?page=2")
+    names = [{person.pk for person, _ in r.context["rows"]} for r in (first, second)]
+    assert len(names[0]) == 50 and len(names[1]) == 11 and not names[0] & names[1]
+    assert 'href="?page=2"' in first.content.decode()
+
+
+def test_the_second_page_of_role_holders_holds_what_the_first_does_not(
+    client, member, organization
+):
+    role = RoleFactory(organization=organization, slug="builder")
+    for _ in range(55):
+        MembershipFactory(organization=organization).roles.add(role)
+    client.force_login(member.user)
+    url = reverse("role", args=["medium", "builder"])
+    first = {p.pk for p, _ in client.get(url).context["holders"]}
+    second = {p.pk for p, _ in client.get(url + "?page=2").context["holders"]}
+    assert len(first) == 50 and len(second) == 5 and not first & second
