@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Max, Q
+from django.db.models import Max
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
@@ -182,16 +182,19 @@ def my_team(request: HttpRequest, org: str) -> HttpResponse:
         .active()
         .select_related("user", "manager__user")
         .prefetch_related("roles")
-        .annotate(
-            last_observed=Max(
-                "observations_received__observed_on",
-                filter=Q(observations_received__in=Observation.objects.visible_to(request.user)),
-            )
-        )
         .order_by("user__first_name", "user__last_name", "user__username")
     )
     page = Paginator(reports, PAGE_SIZE).get_page(request.GET.get("page"))
     people = list(page)
+    # The latest observation the viewer may read, for this page's people only.
+    last_observed = dict(
+        Observation.objects.visible_to(request.user)
+        .filter(subject__in=people)
+        .order_by()
+        .values("subject")
+        .annotate(last=Max("observed_on"))
+        .values_list("subject", "last")
+    )
     highest = highest_milestones(
         Achievement.objects.filter(membership__in=people).select_related("milestone")
     )
@@ -207,6 +210,7 @@ def my_team(request: HttpRequest, org: str) -> HttpResponse:
         rows.append(
             {
                 "person": person,
+                "last_observed": last_observed.get(person.pk),
                 "miles": journey_miles(highest[person.pk]),
                 "met": sum(check.met for check in checks),
                 "required": len(checks),

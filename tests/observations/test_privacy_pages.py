@@ -81,9 +81,9 @@ def test_my_team_dates_only_observations_the_viewer_may_read(client, scene, priv
     record(scene, privacy)
     view_as(client, people, viewer)
     rows = client.get(reverse("my_team", args=["medium"])).context["rows"]
-    subject = [row["person"] for row in rows if row["person"] == people["subject"]]
+    subject = [row for row in rows if row["person"] == people["subject"]]
     if viewer in {"manager", "manager's manager"}:
-        (person,) = subject
-        assert (person.last_observed is not None) == (viewer in READERS[privacy])
+        (row,) = subject
+        assert (row["last_observed"] is not None) == (viewer in READERS[privacy])
     else:
         assert subject == []  # not their report: not on their team at all
