@@ -73,7 +73,7 @@ def _problem(invitation: Invitation | None, user) -> str | None:
 def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     """Join an organization: with a new account, or with one click when signed in."""
     invitation = (
-        Invitation.objects.select_related("organization")
+        Invitation.objects.select_related("organization", "invited_by__user")
         .filter(token_hash=Invitation.hash_token(token))
         .first()
     )

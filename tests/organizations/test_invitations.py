@@ -246,3 +246,10 @@ def test_inviting_an_address_again_replaces_the_open_invitation(client, admin, o
     client.logout()
     assert client.get(first_link).status_code == 410
     assert "as manager" in " ".join(text_lines(client.get(link_in_mail())))
+
+
+def test_the_invitation_page_has_a_fixed_query_budget(client, invited, django_assert_num_queries):
+    _, link = invited
+    # 1 the invitation with its organization and inviter, 2 is there an account with this email
+    with django_assert_num_queries(2):
+        assert "Join Medium" in text_lines(client.get(link))

@@ -203,3 +203,21 @@ def test_a_new_organization_starts_from_an_example_in_one_click(client, admin, o
     again = client.post(reverse("start_from_example", args=["medium", "Lessonly"]), follow=True)
     assert "has abilities already" in joined(again)
     assert organization.abilities.count() == 1
+
+
+def test_settings_member_and_profile_pages_have_fixed_query_budgets(
+    client, admin, subject, organization, django_assert_num_queries
+):
+    RoleFactory(organization=organization)
+    client.force_login(admin.user)
+    # 1 session, 2 user, 3 organization, 4 membership, 5 the header's organizations
+    with django_assert_num_queries(5):
+        assert client.get(reverse("organization_settings", args=["medium"])).status_code == 200
+    # … 5 the person with their manager, 6 roles to choose, 7 their roles, 8 managers to choose,
+    # 9 the header's organizations
+    with django_assert_num_queries(9):
+        response = client.get(reverse("member_edit", args=["medium", subject.user.username]))
+    assert response.context["person"] == subject
+    # 1 session, 2 user, 3 the header's organizations
+    with django_assert_num_queries(3):
+        assert "Your profile" in joined(client.get(reverse("profile")))
