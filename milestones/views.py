@@ -103,9 +103,14 @@ def _person_context(request, organization, membership, person, award_form=None) 
             (role, check_requirements(role.requirements.all(), highest))
             for role in person.roles.all()
         ],
-        "observations": Observation.objects.visible_to(request.user)
-        .filter(subject=person)
-        .select_related("observer__user", "subject__user", "ability")[:OBSERVATIONS_SHOWN],
+        "observations": Window(
+            Observation.objects.visible_to(request.user)
+            .filter(subject=person)
+            .select_related("observer__user", "subject__user", "ability")
+            .order_by("-observed_on", "-created_at", "-pk"),
+            request.GET.get("page"),
+            OBSERVATIONS_SHOWN,
+        ),
         "award_form": award_form if may_award else None,
     }
 

@@ -225,3 +225,18 @@ def test_the_second_page_of_role_holders_holds_what_the_first_does_not(
     first = {p.pk for p, _ in client.get(url).context["holders"]}
     second = {p.pk for p, _ in client.get(url + "?page=2").context["holders"]}
     assert len(first) == 50 and len(second) == 5 and not first & second
+
+
+def test_a_persons_older_observations_are_a_click_away(client, manager, subject, servers):
+    for _ in range(55):
+        ObservationFactory(
+            organization=subject.organization, ability=servers, subject=subject,
+            privacy="public_to_company",
+        )  # fmt: skip
+    client.force_login(manager.user)
+    first = client.get(person_url(subject))
+    second = client.get(person_url(subject) + "?page=2")
+    newest = {o.pk for o in first.context["observations"]}
+    older = {o.pk for o in second.context["observations"]}
+    assert len(newest) == 50 and len(older) == 5 and not newest & older
+    assert 'href="?page=2"' in first.content.decode()
