@@ -6,7 +6,7 @@ from gruuv import admin_scoping, views
 from milestones import views as milestones
 from observations import conversations
 from observations import views as observations
-from organizations import invitations, team
+from organizations import invitations, pickers, team
 from organizations import views as organizations
 
 admin.site.site_header = "Gruuv administration"
@@ -57,6 +57,7 @@ organization_patterns = [
     ),
     path("roles/", organizations.role_list, name="roles"),
     path("roles/<slug:role>/", organizations.role_page, name="role"),
+    path("search/people/", pickers.people_search, name="people_search"),
     path("people/", milestones.people, name="people"),
     path("people/<str:username>/", milestones.person_page, name="person"),
     path(

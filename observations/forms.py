@@ -5,18 +5,14 @@ from django.utils import timezone
 from abilities.models import Ability
 from milestones.models import LEVELS
 from observations.models import Observation
-from organizations.models import Membership, Organization
-
-
-class PersonChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, membership: Membership) -> str:
-        user = membership.user
-        full_name = user.get_full_name()
-        return f"{full_name} ({user.username})" if full_name else user.username
+from organizations.models import Organization
+from organizations.pickers import PersonField
 
 
 class ObservationForm(forms.ModelForm):
-    subject = PersonChoiceField(queryset=Membership.objects.none(), label="Person")
+    subject = PersonField(
+        label="Person", help_text="Start typing a name; or give a username or an email."
+    )
     ability = forms.ModelChoiceField(queryset=Ability.objects.none(), label="Ability")
     level = forms.TypedChoiceField(
         label="Milestone",
@@ -45,11 +41,7 @@ class ObservationForm(forms.ModelForm):
     def __init__(self, organization: Organization, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.organization = organization
-        self.fields["subject"].queryset = (
-            organization.memberships.active()
-            .select_related("user")
-            .order_by("user__first_name", "user__username")
-        )
+        self.fields["subject"].for_organization(organization, organization.memberships.active())
         self.fields["ability"].queryset = organization.abilities.order_by("name")
         # The milestone options follow the chosen ability.
         self.fields["ability"].widget.attrs.update(

@@ -5,6 +5,7 @@ from django.urls import reverse_lazy
 from django.utils.text import slugify
 
 from organizations.models import ADDRESS_FORMAT, Invitation, Membership, Organization, User
+from organizations.pickers import PersonField
 
 
 def derived_slug(name: str) -> str:
@@ -128,19 +129,26 @@ class _TeamChoices:
 
     def limit_choices(self, organization: Organization, exclude: Membership | None = None):
         self.fields["roles"].queryset = organization.roles.order_by("name")
-        managers = organization.memberships.active().select_related("user")
+        managers = organization.memberships.active()
         if exclude is not None:
             managers = managers.exclude(pk=exclude.pk)
-        self.fields["manager"].queryset = managers.order_by("user__first_name", "user__username")
-        self.fields["manager"].label_from_instance = lambda m: str(m.user)
-        self.fields["manager"].empty_label = "No one"
+        self.fields["manager"].for_organization(organization, managers)
+
+
+def _manager_field() -> PersonField:
+    return PersonField(
+        label="Reports to",
+        required=False,
+        help_text="Start typing a name; or give a username or an email. Blank: no one.",
+    )
 
 
 class InviteForm(_TeamChoices, forms.ModelForm):
+    manager = _manager_field()
+
     class Meta:
         model = Invitation
         fields = ["email", "level", "roles", "manager"]
-        labels = {"manager": "Reports to"}
         widgets = {"roles": forms.CheckboxSelectMultiple}
 
     def __init__(self, organization: Organization, *args, **kwargs):
@@ -160,10 +168,11 @@ class InviteForm(_TeamChoices, forms.ModelForm):
 class MemberForm(_TeamChoices, forms.ModelForm):
     """An admin changes a person's level, roles and manager."""
 
+    manager = _manager_field()
+
     class Meta:
         model = Membership
         fields = ["level", "roles", "manager"]
-        labels = {"manager": "Reports to"}
         widgets = {"roles": forms.CheckboxSelectMultiple}
 
     def __init__(self, *args, **kwargs):

@@ -31,7 +31,7 @@ def invited(client, admin, manager, organization):
     """An invitation sent by the admin, and its link; the admin is signed out again."""
     role = RoleFactory(organization=organization, name="Builder")
     client.force_login(admin.user)
-    invite(client, organization, roles=[role.pk], manager=manager.pk)
+    invite(client, organization, roles=[role.pk], manager=manager.user.username)
     client.logout()
     return Invitation.objects.get(), link_in_mail()
 
