@@ -72,6 +72,8 @@ class PersonField(forms.Field):
         )
 
     def prepare_value(self, value):
+        if isinstance(value, int):  # a model form's initial value is the person's id
+            value = self.people.filter(pk=value).first() or ""
         if isinstance(value, Membership):
             return label(value)
         return value

@@ -215,11 +215,22 @@ def test_settings_member_and_profile_pages_have_fixed_query_budgets(
     # 1 session, 2 user, 3 organization, 4 membership, 5 the header's organizations
     with django_assert_num_queries(5):
         assert client.get(reverse("organization_settings", args=["medium"])).status_code == 200
-    # … 5 the person with their manager, 6 roles to choose, 7 their roles, 8 the header's
-    # organizations
-    with django_assert_num_queries(8):
+    # … 5 the person with their manager, 6 roles to choose, 7 their roles, 8 their manager's
+    # name for the field, 9 the header's organizations
+    with django_assert_num_queries(9):
         response = client.get(reverse("member_edit", args=["medium", subject.user.username]))
     assert response.context["person"] == subject
     # 1 session, 2 user, 3 the header's organizations
     with django_assert_num_queries(3):
         assert "Your profile" in joined(client.get(reverse("profile")))
+
+
+def test_the_member_form_shows_the_current_manager_and_keeps_them(client, admin, manager, subject):
+    client.force_login(admin.user)
+    url = reverse("member_edit", args=["medium", subject.user.username])
+    form = client.get(url).context["form"]
+    shown = form["manager"].value()
+    assert shown == "margaret"
+    client.post(url, {"level": "member", "manager": shown})
+    subject.refresh_from_db()
+    assert subject.manager == manager
