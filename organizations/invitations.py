@@ -45,28 +45,28 @@ def send_invitation(request: HttpRequest, invitation: Invitation, token: str) ->
     return True
 
 
-def _problem(invitation: Invitation | None, user) -> str | None:
-    """Why this link cannot be used by this visitor, or None."""
+def _problem(invitation: Invitation | None, user) -> tuple[str, int] | None:
+    """Why this link cannot be used by this visitor, with the status to answer; or None."""
     if invitation is None:
-        return "This invitation link is not valid. Check that you copied all of it."
+        return "This invitation link is not valid. Check that you copied all of it.", 404
     status = invitation.status
     if status == Invitation.Status.REVOKED:
-        return f"This invitation to {invitation.organization} was withdrawn."
+        return f"This invitation to {invitation.organization} was withdrawn.", 410
     if status == Invitation.Status.ACCEPTED:
-        return "This invitation has been used already. Sign in to get to your organization."
+        return "This invitation has been used already. Sign in to get to your organization.", 410
     if status == Invitation.Status.EXPIRED:
         return (
             f"This invitation expired on {invitation.expires_at:%-d %b %Y}. Ask an admin of "
             f"{invitation.organization} to send it again."
-        )
+        ), 410
     if user.is_authenticated:
         if user.email.lower() != invitation.email:
             return (
                 f"This invitation is for {invitation.email}, and you are signed in as "
                 f"{user.get_username()}. Sign out, then open the link again."
-            )
+            ), 403
         if invitation.organization.memberships.active().filter(user=user).exists():
-            return f"You are already a member of {invitation.organization}."
+            return f"You are already a member of {invitation.organization}.", 403
     return None
 
 
@@ -78,12 +78,11 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
         .first()
     )
     user = request.user
-    if problem := _problem(invitation, user):
+    if refused := _problem(invitation, user):
+        problem, status = refused
         context = {"problem": problem, "invitation": invitation}
         response = render(request, "organizations/invitation.html", context)
-        response.status_code = 404 if invitation is None else 410
-        if user.is_authenticated and invitation and invitation.status == "pending":
-            response.status_code = 403
+        response.status_code = status
         return response
     has_account = not user.is_authenticated and (
         User.objects.filter(email__iexact=invitation.email).exists()
