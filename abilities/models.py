@@ -67,3 +67,25 @@ class Ability(ContentTracked):
 
     def get_absolute_url(self) -> str:
         return reverse("ability", args=[self.organization.slug, self.slug])
+
+
+class AbilityCounts(models.Model):
+    """The counts behind an ability's health badges, stored so a page of badges is one join.
+
+    `abilities.health` keeps them in the same transaction as the rows they count; bulk loads
+    and restores bypass it and run `manage.py recount`, which rebuilds them from the rows.
+    """
+
+    ability = models.OneToOneField(
+        Ability, on_delete=models.CASCADE, primary_key=True, related_name="counts"
+    )
+    roles = models.PositiveIntegerField(default=0)
+    observations = models.PositiveIntegerField(default=0)
+    achievers = models.PositiveIntegerField(default=0)
+    conversations = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name_plural = "ability counts"
+
+    def __str__(self) -> str:
+        return f"Counts of {self.ability_id}"

@@ -1,6 +1,6 @@
 """Knowing whether a model's content changed since it was loaded, so "Last updated" means it."""
 
-from django.db import models
+from django.db import models, router, transaction
 from django.utils import timezone
 
 
@@ -61,3 +61,20 @@ class ContentTracked(models.Model):
 
     def content_changed_at(self, moment) -> None:
         """Called after a save or delete that changed content."""
+
+
+class SavedAtomically(models.Model):
+    """Saves in one transaction with its `post_save` receivers.
+
+    Django sends `post_save` after the save's own transaction; here the receivers run inside it,
+    so what they keep up to date (the stored counts of `abilities.health`) commits or rolls back
+    with the row. (Deletes already send `post_delete` inside the delete's transaction.)
+    """
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs) -> None:
+        using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
+        with transaction.atomic(using=using):
+            super().save(*args, **kwargs)

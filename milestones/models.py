@@ -5,7 +5,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from abilities.models import Ability
-from gruuv.content import ContentTracked
+from gruuv.content import ContentTracked, SavedAtomically
 from organizations.models import Membership, Role, other_organization_errors
 
 LEVELS = [(level, f"Milestone {level}") for level in range(1, 6)]
@@ -96,7 +96,7 @@ class Example(ContentTracked):
         Ability.objects.filter(milestones=self.milestone_id).touch(moment)
 
 
-class Requirement(models.Model):
+class Requirement(SavedAtomically):
     class Strength(models.TextChoices):
         REQUIRED = "required", "must be"
         RECOMMENDED = "recommended", "are recommended to be"
@@ -129,7 +129,7 @@ class Requirement(models.Model):
             raise ValidationError(errors)
 
 
-class Achievement(models.Model):
+class Achievement(SavedAtomically):
     membership = models.ForeignKey(
         Membership, on_delete=models.CASCADE, related_name="achievements"
     )

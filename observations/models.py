@@ -5,6 +5,7 @@ from django.db.models.functions import Coalesce, Concat, NullIf, Trim
 from django.utils import timezone
 
 from abilities.models import Ability
+from gruuv.content import SavedAtomically
 from milestones.models import LEVELS
 from organizations.models import Membership, Organization, other_organization_errors
 
@@ -50,7 +51,7 @@ class ObservationQuerySet(models.QuerySet):
         )
 
 
-class Observation(models.Model):
+class Observation(SavedAtomically):
     Privacy = Privacy
 
     organization = models.ForeignKey(
@@ -134,7 +135,7 @@ class ConversationQuerySet(models.QuerySet):
         ).order_by("-last_activity", "-pk")
 
 
-class Conversation(models.Model):
+class Conversation(SavedAtomically):
     ability = models.ForeignKey(Ability, on_delete=models.CASCADE, related_name="conversations")
     started_by = models.ForeignKey(
         Membership, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

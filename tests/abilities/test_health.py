@@ -111,7 +111,7 @@ def test_health_of_many_abilities_is_one_query(django_assert_num_queries):
         RequirementFactory(ability=ability)
         ObservationFactory(organization=ability.organization, ability=ability)
         ConversationFactory(ability=ability)
-    # 1: abilities with their four counts as correlated subqueries
+    # 1: abilities joined to their stored counts
     with django_assert_num_queries(1), time_machine.travel(NOW):
         every = [badges(ability) for ability in with_health(Ability.objects.all())]
     assert len(every) == 20

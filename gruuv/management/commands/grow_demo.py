@@ -4,6 +4,7 @@ from itertools import islice
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.utils import timezone
@@ -60,6 +61,7 @@ class Command(BaseCommand):
         self._observations(org, counts["observations"], people, abilities)
         self._achievements(counts["achievements"], people, milestones)
         self._conversations(counts["conversations"], people, abilities)
+        call_command("recount", stdout=self.stdout)  # bulk inserts bypass the stored counts
         if connection.vendor == "postgresql":
             # As autovacuum would soon after a bulk load: planner statistics for the new rows.
             with connection.cursor() as cursor:

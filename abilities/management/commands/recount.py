@@ -1,0 +1,16 @@
+from django.core.management.base import BaseCommand
+
+from abilities.health import recount_all
+
+
+class Command(BaseCommand):
+    help = (
+        "Rebuild every ability's stored health counts from the rows they count. Run it after a "
+        "bulk load or a restore, which bypass the code that keeps them."
+    )
+
+    def handle(self, *args, **options) -> None:
+        wrong = recount_all()
+        self.stdout.write(
+            f"Recounted every ability; {wrong} had stored counts that differed from their rows."
+        )
