@@ -10,8 +10,8 @@ from enum import StrEnum
 
 from django.db import models, transaction
 from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery
-from django.db.models.signals import post_delete, post_save, pre_save
 from django.db.models.functions import Coalesce
+from django.db.models.signals import post_delete, post_save, pre_save
 from django.utils import timezone
 
 from abilities.models import Ability, AbilityCounts
