@@ -1,6 +1,8 @@
 """Knowing whether a model's content changed since it was loaded, so "Last updated" means it."""
 
 from django.db import models, router, transaction
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
 from django.utils import timezone
 
 
@@ -33,10 +35,8 @@ class ContentTracked(models.Model):
         self.remember_content()
 
     def delete(self, *args, **kwargs):
-        moment = self._history_date = timezone.now()
-        result = super().delete(*args, **kwargs)
-        self.content_changed_at(moment)
-        return result
+        self._history_date = timezone.now()
+        return super().delete(*args, **kwargs)  # `content_deleted` reports it
 
     @classmethod
     def from_db(cls, db, field_names, values, **kwargs):
@@ -61,6 +61,14 @@ class ContentTracked(models.Model):
 
     def content_changed_at(self, moment) -> None:
         """Called after a save or delete that changed content."""
+
+
+@receiver(post_delete)
+def content_deleted(sender, instance, **kwargs) -> None:
+    """A deletion is a change of content however it happens: `delete()`, a QuerySet's (admin's
+    "delete selected") or a cascade."""
+    if isinstance(instance, ContentTracked):
+        instance.content_changed_at(getattr(instance, "_history_date", None) or timezone.now())
 
 
 class SavedAtomically(models.Model):

@@ -7,6 +7,7 @@ import time_machine
 from django.utils import timezone
 
 from abilities.models import Ability
+from milestones.models import Example, Milestone
 from tests.factories import ExampleFactory, MilestoneFactory, RequirementFactory
 
 pytestmark = pytest.mark.django_db
@@ -88,6 +89,19 @@ def test_adding_an_example_moves_updated_at(example, ability):
 @time_machine.travel(TODAY, tick=False)
 def test_deleting_an_example_moves_updated_at(example, ability):
     example.delete()
+    assert updated_at(ability) == TODAY
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_deleting_examples_as_a_queryset_moves_updated_at(example, ability):
+    """Admin's "delete selected" deletes a QuerySet, without calling each example's delete()."""
+    Example.objects.filter(pk=example.pk).delete()
+    assert updated_at(ability) == TODAY
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_deleting_milestones_as_a_queryset_moves_updated_at(example, ability):
+    Milestone.objects.filter(ability=ability).delete()
     assert updated_at(ability) == TODAY
 
 
