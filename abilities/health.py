@@ -105,7 +105,7 @@ def recount(ability_ids) -> int:
     with transaction.atomic():
         rows = AbilityCounts.objects.filter(pk__in=ids).order_by("pk")
         list(rows.select_for_update().values_list("pk", flat=True))
-        return rows.update(**recomputed())
+        return rows.update(**recomputed(), version=F("version") + 1)
 
 
 def recount_all() -> int:
@@ -122,7 +122,7 @@ def recount_all() -> int:
             **{field: F(f"fresh_{field}") for field in COUNTED_AS.values()}
         ).values_list("pk", flat=True)
         wrong = len(stale)  # a missing row was wrong only if it had rows to count
-        AbilityCounts.objects.update(**recomputed())
+        AbilityCounts.objects.update(**recomputed(), version=F("version") + 1)
         return wrong
 
 

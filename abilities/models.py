@@ -83,6 +83,9 @@ class AbilityCounts(models.Model):
     observations = models.PositiveIntegerField(default=0)
     achievers = models.PositiveIntegerField(default=0)
     conversations = models.PositiveIntegerField(default=0)
+    version = models.PositiveBigIntegerField(
+        default=0, help_text="Moves with every recount: any row counted here was written."
+    )
 
     class Meta:
         verbose_name_plural = "ability counts"

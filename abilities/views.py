@@ -1,9 +1,10 @@
 from django.core.paginator import Paginator
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.utils import timezone
 
+from abilities.caching import PublicPage, framework_html
 from abilities.health import badges, needing_attention, with_health
 from abilities.history import ability_history
 from gruuv.demo import EXAMPLE_FRAMEWORKS
@@ -45,7 +46,10 @@ def organization_page(request: HttpRequest, org: str) -> TemplateResponse:
     return render(request, "abilities/organization.html", context, partials=["ability-list"])
 
 
-def ability_page(request: HttpRequest, org: str, ability: str) -> TemplateResponse:
+def ability_page(request: HttpRequest, org: str, ability: str) -> HttpResponse:
+    public = PublicPage(request, org, ability)
+    if public.response:
+        return public.response
     organization, membership = organization_for_reader(request, org)
     ability = get_object_or_404(with_health(organization.abilities), slug=ability)
     observations = (
@@ -58,7 +62,7 @@ def ability_page(request: HttpRequest, org: str, ability: str) -> TemplateRespon
         "organization": organization,
         "membership": membership,
         "ability": ability,
-        "milestones": ability.milestones.prefetch_related("examples"),
+        "framework": framework_html(organization, ability),
         "badges": badges(ability),
         "requirements": ability.requirements.select_related("role").order_by("role__name"),
         "observations": Window(observations, request.GET.get("page"), OBSERVATIONS_SHOWN),
@@ -68,12 +72,14 @@ def ability_page(request: HttpRequest, org: str, ability: str) -> TemplateRespon
     if may_record_observations(membership):
         form = ObservationForm(organization, initial={"ability": ability})
         context |= observation_form_context(request, organization, form, next_url=request.path)
-    return render(
+    context |= public.context
+    response = render(
         request,
         "abilities/ability.html",
         context,
         partials=["health", "observations", "conversations"],
     )
+    return public.keep(response)
 
 
 def ability_history_page(request: HttpRequest, org: str, ability: str) -> TemplateResponse:

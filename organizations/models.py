@@ -9,6 +9,8 @@ from django.core.validators import slug_re
 from django.db import models, transaction
 from django.db.models import F, Q
 from django.db.models.expressions import RawSQL
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.utils import timezone
 
 # First path segments that belong to the site, not to an organization.
@@ -84,6 +86,11 @@ class Organization(models.Model):
         default=False, help_text="Milestones add miles to a person's journey."
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    people_version = models.PositiveBigIntegerField(
+        default=0,
+        editable=False,
+        help_text="Moves when a name that pages show changes: a person's, a role's, a membership.",
+    )
 
     objects = OrganizationQuerySet.as_manager()
 
@@ -415,3 +422,30 @@ def other_organization_errors(instance: models.Model, anchor: str, *related: str
         if getattr(instance, f"{name}_id") is not None
         and organization_id_of(getattr(instance, name)) != home
     }
+
+
+# A person's or a role's name appears on pages cached by content version (the anonymous ability
+# page), so renaming either moves the organization's `people_version`, which is in their keys.
+# The move happens after the change is saved (post_save), never before: a page read in between
+# is stored under the old version, which nobody asks for again.
+NAMES_SHOWN = {"username", "first_name", "last_name"}
+
+
+def _organizations_changed(organization_ids) -> None:
+    Organization.objects.filter(pk__in=organization_ids).update(
+        people_version=F("people_version") + 1
+    )
+
+
+@receiver([post_save, post_delete], sender=Role, dispatch_uid="people-version-role")
+@receiver([post_save, post_delete], sender=Membership, dispatch_uid="people-version-membership")
+def _role_or_membership_changed(sender, instance, raw=False, **kwargs) -> None:
+    if not raw:
+        _organizations_changed([instance.organization_id])
+
+
+@receiver(post_save, sender=User, dispatch_uid="people-version-user")
+def _person_renamed(sender, instance, raw=False, update_fields=None, **kwargs) -> None:
+    if raw or (update_fields is not None and not NAMES_SHOWN & set(update_fields)):
+        return  # signing in saves last_login only
+    _organizations_changed(instance.memberships.values("organization"))

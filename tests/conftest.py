@@ -10,6 +10,7 @@ parametrized over them.
 from io import StringIO
 
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
 
 from organizations.models import Membership
@@ -91,6 +92,12 @@ def sign_in(request, client):
 @pytest.fixture
 def htmx(client) -> Htmx:
     return Htmx(client)
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with nothing cached: a page kept by one test is not another's."""
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

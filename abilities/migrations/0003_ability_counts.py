@@ -54,6 +54,7 @@ class Migration(migrations.Migration):
                 ('observations', models.PositiveIntegerField(default=0)),
                 ('achievers', models.PositiveIntegerField(default=0)),
                 ('conversations', models.PositiveIntegerField(default=0)),
+                ('version', models.PositiveBigIntegerField(default=0, help_text='Moves with every recount: any row counted here was written.')),
             ],
             options={
                 'verbose_name_plural': 'ability counts',

@@ -1,0 +1,128 @@
+"""Serving the most read page cheaply, and never stale.
+
+An ability's framework (its description and milestone ladder) is rendered once per content
+version: `updated_at` moves whenever the ability, a milestone or an example changes. The whole
+anonymous ability page is kept too, keyed by everything it shows: the release, the ability's
+content version, the version of its counted rows (observations, awards, requirements,
+conversations: `AbilityCounts.version`), the organization's names (`people_version`), the
+freshness badge as of now, and the page of observations. A visit then costs one query.
+
+Versions move after the change they stand for is saved, never before, so a page rendered from
+old rows is stored under an old key that nobody asks for again. Entries are not deleted; they
+expire (`TIMEOUT`) or are evicted (Redis from `REDIS_URL`, local memory otherwise).
+"""
+
+import hashlib
+
+from django.conf import settings
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
+from django.template.loader import render_to_string
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+from django.utils.safestring import SafeString, mark_safe
+
+from abilities.health import freshness
+from abilities.models import Ability
+from gruuv.paging import page_number
+from gruuv.release import release
+from organizations.models import Organization
+
+TIMEOUT = 24 * 60 * 60
+# Stands in for the visitor's CSRF token in a stored page; each answer gets its visitor's own.
+CSRF_PLACEHOLDER = "gruuv-csrf-token-placeholder"
+
+
+def framework_html(organization: Organization, ability: Ability) -> SafeString:
+    """The description and milestone ladder of `ability`, rendered once per content version."""
+    key = _key(
+        "ability-framework", ability.pk, ability.updated_at.isoformat(), organization.uses_miles
+    )
+    html = cache.get(key)
+    if html is None:
+        context = {
+            "organization": organization,
+            "ability": ability,
+            "milestones": ability.milestones.prefetch_related("examples"),
+        }
+        html = render_to_string("abilities/_framework.html", context)
+        cache.set(key, html, TIMEOUT)
+    return mark_safe(html)  # our template's output, escaped when it was rendered
+
+
+class PublicPage:
+    """The anonymous ability page from the cache, or how to store it once it is rendered."""
+
+    def __init__(self, request: HttpRequest, org: str, ability: str):
+        self.request, self.key, self.response = request, None, None
+        if not _anonymous_plain_visit(request):
+            return
+        row = (
+            Ability.objects.filter(
+                organization__in=Organization.objects.readable_by(None),
+                organization__slug=org,
+                slug=ability,
+            )
+            .values_list(
+                "pk",
+                "updated_at",
+                "counts__version",
+                "organization__name",
+                "organization__uses_miles",
+                "organization__people_version",
+            )
+            .first()
+        )
+        if row is None:  # no such ability, or not public: the page answers as it always does
+            return
+        pk, updated_at, *versions = row
+        shown_freshness = freshness(updated_at, timezone.now())
+        self.key = _key(
+            "ability-page",
+            pk,
+            updated_at.isoformat(),
+            *versions,
+            shown_freshness.level,
+            shown_freshness.text,
+            page_number(request.GET.get("page")),
+        )
+        html = cache.get(self.key)
+        if html is not None:
+            response = HttpResponse(html.replace(CSRF_PLACEHOLDER, get_token(request)))
+            patch_vary_headers(response, ("HX-Request", "HX-Target"))
+            self.response = response
+
+    @property
+    def context(self) -> dict:
+        """What a page to be stored renders with: a placeholder for the visitor's CSRF token."""
+        return {"csrf_token": CSRF_PLACEHOLDER} if self.key else {}
+
+    def keep(self, response: TemplateResponse) -> TemplateResponse:
+        """Store the page once rendered, if it is one to store; answer with the visitor's token."""
+        if self.key and response.status_code == 200:
+            response.add_post_render_callback(self._store)
+        return response
+
+    def _store(self, response: TemplateResponse) -> None:
+        html = response.content.decode()
+        cache.set(self.key, html, TIMEOUT)
+        response.content = html.replace(CSRF_PLACEHOLDER, get_token(self.request))
+
+
+def _anonymous_plain_visit(request: HttpRequest) -> bool:
+    """A signed-out visitor's full-page GET with no flash message waiting and no odd parameter."""
+    return (
+        request.method in {"GET", "HEAD"}
+        and not request.htmx
+        and not request.user.is_authenticated
+        and not {settings.SESSION_COOKIE_NAME, CookieStorage.cookie_name} & request.COOKIES.keys()
+        and set(request.GET) <= {"page"}
+    )
+
+
+def _key(kind: str, *parts) -> str:
+    digest = hashlib.sha256(repr((release(), *parts)).encode()).hexdigest()
+    return f"{kind}:{digest}"
