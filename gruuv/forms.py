@@ -1,4 +1,6 @@
+from django import forms
 from django.forms.renderers import TemplatesSetting
+from django.http import HttpRequest
 
 
 class FormRenderer(TemplatesSetting):
@@ -6,3 +8,26 @@ class FormRenderer(TemplatesSetting):
 
     form_template_name = "forms/form.html"
     field_template_name = "forms/field.html"
+
+
+class SearchWidget(forms.TextInput):
+    """A text input that suggests as one types: HTMX fetches up to ten matches from a search
+    view into the input's own <datalist>, the browser's native combobox. Without JavaScript it
+    is a plain text field, and the form's field resolves the text on the server."""
+
+    template_name = "forms/widgets/search.html"
+
+    def suggest_from(self, url: str) -> None:
+        self.attrs.update(
+            {
+                "autocomplete": "off",
+                "hx-get": url,
+                "hx-trigger": "input changed delay:250ms",
+                "hx-swap": "innerHTML",
+            }
+        )
+
+
+def typed(request: HttpRequest) -> str:
+    """What was typed into a search field: the field sends its own value under its own name."""
+    return next(iter(request.GET.values()), "").strip()

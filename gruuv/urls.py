@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from abilities import pickers as ability_pickers
 from abilities import views as abilities
 from gruuv import admin_scoping, views
 from milestones import views as milestones
@@ -58,6 +59,7 @@ organization_patterns = [
     path("roles/", organizations.role_list, name="roles"),
     path("roles/<slug:role>/", organizations.role_page, name="role"),
     path("search/people/", pickers.people_search, name="people_search"),
+    path("search/abilities/", ability_pickers.abilities_search, name="abilities_search"),
     path("people/", milestones.people, name="people"),
     path("people/<str:username>/", milestones.person_page, name="person"),
     path(

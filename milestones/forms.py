@@ -1,16 +1,16 @@
 from django import forms
 
-from milestones.models import Achievement, Milestone
+from abilities.pickers import AbilityField
+from milestones.models import LEVELS, Achievement
 from organizations.models import Membership, Organization
 
 
-class MilestoneChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, milestone: Milestone) -> str:
-        return f"{milestone.ability.name} — milestone {milestone.level}"
-
-
 class AwardForm(forms.Form):
-    milestone = MilestoneChoiceField(queryset=Milestone.objects.none(), label="Milestone")
+    """Which milestone to award: an ability, typed or suggested (there may be a thousand), and
+    one of its levels."""
+
+    ability = AbilityField(label="Ability", help_text="Start typing its name.")
+    level = forms.TypedChoiceField(label="Milestone", choices=LEVELS, coerce=int)
     note = forms.CharField(
         label="Note", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -18,20 +18,24 @@ class AwardForm(forms.Form):
     def __init__(self, organization: Organization, person: Membership, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.person = person
-        self.fields["milestone"].queryset = (
-            Milestone.objects.filter(ability__organization=organization)
-            .select_related("ability")
-            .order_by("ability__name", "level")
-        )
+        self.fields["ability"].for_organization(organization)
 
-    def clean_milestone(self) -> Milestone:
-        milestone = self.cleaned_data["milestone"]
-        if self.person.achievements.filter(milestone=milestone).exists():
-            raise forms.ValidationError(
-                f"{self.person.user} has already achieved {milestone.ability.name} "
-                f"milestone {milestone.level}."
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        ability, level = cleaned.get("ability"), cleaned.get("level")
+        if not (ability and level):
+            return cleaned
+        milestone = ability.milestones.filter(level=level).first()
+        if milestone is None:
+            self.add_error("level", f"{ability.name} has no milestone {level}.")
+        elif self.person.achievements.filter(milestone=milestone).exists():
+            self.add_error(
+                "level",
+                f"{self.person.user} has already achieved {ability.name} milestone {level}.",
             )
-        return milestone
+        else:
+            cleaned["milestone"] = milestone
+        return cleaned
 
     def save(self, awarded_by: Membership) -> Achievement:
         # get_or_create: a double click (or two managers at once) awards it once.

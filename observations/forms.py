@@ -2,7 +2,7 @@ from django import forms
 from django.urls import reverse
 from django.utils import timezone
 
-from abilities.models import Ability
+from abilities.pickers import AbilityField
 from milestones.models import LEVELS
 from observations.models import Observation
 from organizations.models import Organization
@@ -13,7 +13,7 @@ class ObservationForm(forms.ModelForm):
     subject = PersonField(
         label="Person", help_text="Start typing a name; or give a username or an email."
     )
-    ability = forms.ModelChoiceField(queryset=Ability.objects.none(), label="Ability")
+    ability = AbilityField(label="Ability", help_text="Start typing its name.")
     level = forms.TypedChoiceField(
         label="Milestone",
         choices=[("", "No particular milestone"), *LEVELS],
@@ -42,13 +42,14 @@ class ObservationForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.instance.organization = organization
         self.fields["subject"].for_organization(organization, organization.memberships.active())
-        self.fields["ability"].queryset = organization.abilities.order_by("name")
+        self.fields["ability"].for_organization(organization)
         # The milestone options follow the chosen ability.
-        self.fields["ability"].widget.attrs.update(
+        self.fields["level"].widget.attrs.update(
             {
                 "hx-get": reverse("observation_milestones", args=[organization.slug]),
-                "hx-trigger": "change",
-                "hx-target": "#id_level",
+                "hx-trigger": "change from:#id_ability",
+                "hx-include": "#id_ability",
+                "hx-target": "this",  # not the form's own target, inherited otherwise
                 "hx-swap": "innerHTML",
             }
         )

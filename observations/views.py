@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django_htmx.http import trigger_client_event
 
+from abilities.pickers import find
 from gruuv.rendering import render
 from observations.forms import ObservationForm
 from observations.models import Observation
@@ -92,8 +93,8 @@ def _person_url(observation: Observation) -> str:
 def observation_milestones(request: HttpRequest, org: str) -> TemplateResponse:
     """The milestone options of the chosen ability, as the form's ability changes."""
     organization, _ = _recorder(request, org)
-    chosen = request.GET.get("ability", "")
-    ability = organization.abilities.filter(pk=chosen).first() if chosen.isdigit() else None
+    found = find(organization.abilities.all(), request.GET.get("ability", ""))
+    ability = found[0] if len(found) == 1 else None
     levels = list(ability.milestones.values_list("level", flat=True)) if ability else []
     return render(request, f"{FORM_TEMPLATE}#milestone-options", {"levels": levels})
 

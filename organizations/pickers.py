@@ -14,6 +14,7 @@ from django.http import HttpRequest
 from django.template.response import TemplateResponse
 from django.urls import reverse
 
+from gruuv.forms import SearchWidget, typed
 from gruuv.rendering import render
 from organizations.access import members_only, organization_for_member
 from organizations.models import Membership, Organization
@@ -41,14 +42,10 @@ def matching(people: QuerySet, text: str) -> QuerySet:
     return people
 
 
-class PersonWidget(forms.TextInput):
-    template_name = "forms/widgets/person.html"
-
-
 class PersonField(forms.Field):
     """A person of `people` (active members of one organization), typed or suggested."""
 
-    widget = PersonWidget
+    widget = SearchWidget
     default_error_messages = {
         "unknown": "No one at %(organization)s matches “%(text)s”. Type a username or an email.",
         "several": "Several people match “%(text)s”: type their username or email.",
@@ -62,14 +59,7 @@ class PersonField(forms.Field):
 
     def for_organization(self, organization: Organization, people: QuerySet) -> None:
         self.organization, self.people = organization, people.select_related("user")
-        self.widget.attrs.update(
-            {
-                "autocomplete": "off",
-                "hx-get": reverse("people_search", args=[organization.slug]),
-                "hx-trigger": "input changed delay:250ms",
-                "hx-swap": "innerHTML",
-            }
-        )
+        self.widget.suggest_from(reverse("people_search", args=[organization.slug]))
 
     def prepare_value(self, value):
         if isinstance(value, int):  # a model form's initial value is the person's id
@@ -106,12 +96,11 @@ class PersonField(forms.Field):
 def people_search(request: HttpRequest, org: str) -> TemplateResponse:
     """Up to ten active members matching what was typed, as <option>s for a person field."""
     organization, _ = organization_for_member(request, org)
-    # The field sends its own value under its own name (subject, manager, …).
-    text = next(iter(request.GET.values()), "").strip()
+    text = typed(request)
     people = []
     if text:
         people = matching(organization.memberships.active().select_related("user"), text).order_by(
             "user__first_name", "user__last_name", "user__username"
         )[:SUGGESTIONS]
     context = {"options": [label(person) for person in people]}
-    return render(request, "forms/widgets/person.html#options", context)
+    return render(request, "forms/widgets/search.html#options", context)

@@ -38,3 +38,8 @@ def text_lines(response) -> list[str]:
     parser = _TextLines()
     parser.feed(response.content.decode())
     return [line for line in (normalize(line) for line in parser.lines) if line]
+
+
+def award_choice(milestone) -> dict:
+    """The award form's fields for `milestone`: its ability's name, as typed, and its level."""
+    return {"ability": milestone.ability.name, "level": milestone.level}

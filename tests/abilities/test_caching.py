@@ -20,7 +20,7 @@ from tests.factories import (
     RequirementFactory,
     RoleFactory,
 )
-from tests.pages import text_lines
+from tests.pages import award_choice, text_lines
 
 pytestmark = pytest.mark.django_db
 
@@ -117,7 +117,7 @@ def test_an_award_shows_at_once(client, page, servers, manager, subject, shown):
     awarder.force_login(manager.user)
     response = awarder.post(
         reverse("award_milestone", args=[servers.organization.slug, subject.user.username]),
-        {"milestone": servers.milestones.get(level=1).pk},
+        {**award_choice(servers.milestones.get(level=1))},
     )
     assert response.status_code == 302
     assert Achievement.objects.filter(membership=subject).exists()

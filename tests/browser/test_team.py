@@ -41,7 +41,7 @@ def test_an_admin_invites_the_invitee_joins_and_their_manager_observes_them(
     page.get_by_role("link", name="My team").click()
     expect(page.get_by_role("link", name="Nova Starling", exact=True)).to_be_visible()
     page.get_by_role("link", name="Record an observation of Nova Starling").click()
-    page.get_by_label("Ability").select_option(label="Servers")
+    page.get_by_label("Ability").fill("Servers")
     page.get_by_label("What happened").fill("Paired on the deploy fix on her first day.")
     page.get_by_role("button", name="Record observation").click()
     expect(page.get_by_role("status")).to_contain_text("Saved your observation of Nova Starling")

@@ -5,6 +5,7 @@ from django.urls import reverse
 from milestones.models import Achievement
 from tests.factories import AchievementFactory, MembershipFactory, ability_with_ladder
 from tests.htmx import Htmx, answer
+from tests.pages import award_choice as chosen
 from tests.pages import text_lines
 
 pytestmark = pytest.mark.django_db
@@ -27,7 +28,7 @@ def test_manager_awards_a_milestone_and_the_journey_follows(
     client.force_login(manager.user)
     milestone = servers.milestones.get(level=3)
     response = htmx.post(
-        award_url(subject), {"milestone": milestone.pk, "note": "Textshots"}, target="progress"
+        award_url(subject), {**chosen(milestone), "note": "Textshots"}, target="progress"
     )
     assert response.status_code == 200
     achievement = Achievement.objects.get()
@@ -43,7 +44,7 @@ def test_manager_awards_a_milestone_and_the_journey_follows(
 
 def test_award_without_javascript_redirects_back(client, manager, subject, servers):
     client.force_login(manager.user)
-    response = client.post(award_url(subject), {"milestone": servers.milestones.get(level=1).pk})
+    response = client.post(award_url(subject), {**chosen(servers.milestones.get(level=1))})
     assert response.status_code == 302
     assert response["Location"] == reverse("person", args=[subject.organization.slug, "grace"])
 
@@ -52,7 +53,7 @@ def test_awarding_twice_is_refused_with_a_message(htmx, client, manager, subject
     milestone = servers.milestones.get(level=2)
     AchievementFactory(membership=subject, milestone=milestone)
     client.force_login(manager.user)
-    response = htmx.post(award_url(subject), {"milestone": milestone.pk}, target="progress")
+    response = htmx.post(award_url(subject), {**chosen(milestone)}, target="progress")
     assert response.status_code == 422
     assert "has already achieved Servers milestone 2" in response.content.decode()
     assert Achievement.objects.count() == 1
@@ -63,7 +64,7 @@ def test_a_milestone_of_another_organization_is_refused(
 ):
     foreign = ability_with_ladder(organization=other_organization).milestones.first()
     client.force_login(manager.user)
-    response = htmx.post(award_url(subject), {"milestone": foreign.pk}, target="progress")
+    response = htmx.post(award_url(subject), {**chosen(foreign)}, target="progress")
     assert response.status_code == 422
     assert not Achievement.objects.exists()
 
@@ -88,7 +89,7 @@ def test_only_other_managers_award_and_revoke(htmx, sign_in, subject, servers, w
         subject.save()
     sign_in(who)
     milestone = servers.milestones.get(level=2)
-    assert answer(htmx.post(award_url(subject), {"milestone": milestone.pk})) == expected
+    assert answer(htmx.post(award_url(subject), {**chosen(milestone)})) == expected
     assert answer(htmx.post(revoke_url(achievement))) == expected
     assert list(Achievement.objects.all()) == [achievement]
 
@@ -113,7 +114,7 @@ def test_csrf_is_enforced_on_award(manager, subject, servers):
     client = Client(enforce_csrf_checks=True)
     client.force_login(manager.user)
     milestone = servers.milestones.get(level=1)
-    response = Htmx(client).post(award_url(subject), {"milestone": milestone.pk}, target="progress")
+    response = Htmx(client).post(award_url(subject), {**chosen(milestone)}, target="progress")
     assert response.status_code == 403
     assert not Achievement.objects.exists()
 
@@ -130,14 +131,13 @@ def test_a_manager_outside_the_chain_cannot_award_but_the_managers_manager_can(
     milestone = servers.milestones.get(level=1)
     elsewhere = MembershipFactory(organization=organization, level="manager")
     client.force_login(elsewhere.user)
-    assert htmx.post(award_url(subject), {"milestone": milestone.pk}).status_code == 403
+    assert htmx.post(award_url(subject), {**chosen(milestone)}).status_code == 403
     above = MembershipFactory(organization=organization, level="member")
     manager.manager = above
     manager.save()
     client.force_login(above.user)  # a plain member by level, but in the chain
     assert (
-        htmx.post(award_url(subject), {"milestone": milestone.pk}, target="progress").status_code
-        == 200
+        htmx.post(award_url(subject), {**chosen(milestone)}, target="progress").status_code == 200
     )
     assert Achievement.objects.get().awarded_by == above
 
@@ -146,5 +146,5 @@ def test_a_former_member_is_awarded_nothing(client, htmx, admin, subject, server
     subject.deactivate()
     client.force_login(admin.user)
     milestone = servers.milestones.get(level=1)
-    assert htmx.post(award_url(subject), {"milestone": milestone.pk}).status_code == 403
+    assert htmx.post(award_url(subject), {**chosen(milestone)}).status_code == 403
     assert not Achievement.objects.exists()
