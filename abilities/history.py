@@ -1,11 +1,15 @@
 """An ability's change history, from django-simple-history's records, as readable diffs."""
 
 import difflib
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.db.models import OuterRef, Q, QuerySet, Subquery
+
+from gruuv.paging import Window, page_number
 from milestones.models import Example, Milestone
+
+CHANGES_PER_PAGE = 50
 
 TRACKED = {
     "ability": [("name", "Name"), ("slug", "Address"), ("summary", "Summary"),
@@ -46,56 +50,82 @@ def word_diff(old, new) -> list[tuple[str, str]]:
     return segments
 
 
-def _changes(records, kind: str, describe) -> list[Change]:
-    """Each record compared with the one before it for the same object."""
-    by_object = defaultdict(list)
-    for record in records:
-        by_object[record.id].append(record)
-    changes = []
-    for history in by_object.values():
-        history.sort(key=lambda r: (r.history_date, r.history_id))
-        previous = None
-        for record in history:
-            fields = []
-            if record.history_type != "-":
-                for name, label in TRACKED[kind]:
-                    old = getattr(previous, name, "") if previous else ""
-                    new = getattr(record, name)
-                    if str(old or "") != str(new or ""):
-                        fields.append(FieldChange(label, word_diff(old, new)))
-            if record.history_type != "~" or fields:
-                user = record.history_user
-                changes.append(
-                    Change(
-                        when=record.history_date,
-                        who=str(user) if user else "",
-                        subject=describe(record),
-                        kind=KINDS[record.history_type],
-                        reason=record.history_change_reason or "",
-                        fields=fields,
-                    )
-                )
-            previous = record
-    return changes
+def _with_previous(records: QuerySet, kind: str) -> QuerySet:
+    """History records, each with the tracked fields of the record before it of the same object
+    (`prev_<field>`, and `prev_id` None for the first), newest first: correlated subqueries, so
+    a page of changes costs one query per kind, however long the history."""
+    before = (
+        records.model.objects.filter(id=OuterRef("id"))
+        .filter(
+            Q(history_date__lt=OuterRef("history_date"))
+            | Q(history_date=OuterRef("history_date"), history_id__lt=OuterRef("history_id"))
+        )
+        .order_by("-history_date", "-history_id")
+    )
+    previous = {f"prev_{name}": Subquery(before.values(name)[:1]) for name, _ in TRACKED[kind]}
+    previous["prev_id"] = Subquery(before.values("history_id")[:1])
+    return (
+        records.select_related("history_user")
+        .annotate(**previous)
+        .order_by("-history_date", "-history_id")
+    )
 
 
-def ability_history(ability, limit: int = 100) -> list[Change]:
-    """Changes to the ability, its milestones and their examples, newest first (3 queries)."""
-    milestone_records = list(
-        Milestone.history.filter(ability_id=ability.pk).select_related("history_user")
+def _change(record, kind: str, subject: str) -> Change | None:
+    """One record as a change; None for an edit that touched no tracked field."""
+    fields = []
+    if record.history_type != "-":
+        for name, label in TRACKED[kind]:
+            old = getattr(record, f"prev_{name}") if record.prev_id else ""
+            new = getattr(record, name)
+            if str(old or "") != str(new or ""):
+                fields.append(FieldChange(label, word_diff(old, new)))
+    if record.history_type == "~" and not fields:
+        return None
+    user = record.history_user
+    return Change(
+        when=record.history_date,
+        who=str(user) if user else "",
+        subject=subject,
+        kind=KINDS[record.history_type],
+        reason=record.history_change_reason or "",
+        fields=fields,
     )
-    levels = {r.id: r.level for r in sorted(milestone_records, key=lambda r: r.history_date)}
-    example_records = Example.history.filter(milestone_id__in=list(levels)).select_related(
-        "history_user"
-    )
-    changes = [
-        *_changes(ability.history.select_related("history_user"), "ability", lambda r: "Ability"),
-        *_changes(milestone_records, "milestone", lambda r: f"Milestone {levels[r.id]}"),
-        *_changes(
-            example_records,
-            "example",
-            lambda r: f"Example in milestone {levels.get(r.milestone_id, '?')}",
-        ),
-    ]
-    changes.sort(key=lambda change: change.when, reverse=True)
-    return changes[:limit]
+
+
+class History(Window):
+    """A page of the changes to an ability, its milestones and their examples, newest first.
+
+    Three queries, one per kind, each of the newest records up to the end of the page: the
+    page's changes are the newest of the three merged. Deep pages read more rows; none reads
+    the whole history.
+    """
+
+    def __init__(self, ability, number: str | None, size: int = CHANGES_PER_PAGE):
+        self.param, self.number = "page", page_number(number)
+        end = self.number * size + 1  # a record more than the page tells if there is a next
+        milestones = Milestone.history.filter(ability_id=ability.pk)
+        latest_level = (
+            Milestone.history.filter(id=OuterRef("milestone_id"))
+            .order_by("-history_date", "-history_id")
+            .values("level")[:1]
+        )
+        examples = Example.history.filter(milestone_id__in=milestones.values("id")).annotate(
+            milestone_level=Subquery(latest_level)
+        )
+        abilities = _with_previous(ability.history.all(), "ability")[:end]
+        milestones = _with_previous(milestones, "milestone")[:end]
+        examples = _with_previous(examples, "example")[:end]
+        records = [
+            *((r, "ability", "Ability") for r in abilities),
+            *((r, "milestone", f"Milestone {r.level}") for r in milestones),
+            *((r, "example", f"Example in milestone {r.milestone_level}") for r in examples),
+        ]
+        records.sort(key=lambda entry: (entry[0].history_date, entry[0].history_id), reverse=True)
+        start = (self.number - 1) * size
+        shown = records[start : start + size]
+        self.has_next = len(records) > start + size
+        self.has_previous = self.number > 1
+        self.object_list = [
+            change for record, kind, subject in shown if (change := _change(record, kind, subject))
+        ]

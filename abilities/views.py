@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from abilities.caching import PublicPage, framework_html
 from abilities.health import badges, needing_attention, with_health
-from abilities.history import ability_history
+from abilities.history import History
 from gruuv.demo import EXAMPLE_FRAMEWORKS
 from gruuv.paging import Window
 from gruuv.rendering import render
@@ -68,7 +68,7 @@ def ability_page(request: HttpRequest, org: str, ability: str) -> HttpResponse:
         "observations": Window(observations, request.GET.get("page"), OBSERVATIONS_SHOWN),
     }
     if may_read_members_pages(membership):  # conversations are for members only
-        context |= conversations_context(ability)
+        context |= conversations_context(ability, page=request.GET.get("conversations"))
     if may_record_observations(membership):
         form = ObservationForm(organization, initial={"ability": ability})
         context |= observation_form_context(request, organization, form, next_url=request.path)
@@ -89,6 +89,6 @@ def ability_history_page(request: HttpRequest, org: str, ability: str) -> Templa
         "organization": organization,
         "membership": membership,
         "ability": ability,
-        "changes": ability_history(ability),
+        "changes": History(ability, request.GET.get("page")),
     }
     return render(request, "abilities/history.html", context)

@@ -13,7 +13,8 @@ class Window:
 
     paginator = None  # no count, so no "of N"
 
-    def __init__(self, queryset, number: str | None, size: int):
+    def __init__(self, queryset, number: str | None, size: int, param: str = "page"):
+        self.param = param  # the address's parameter for this list's page
         self.number = page_number(number)
         start = (self.number - 1) * size
         rows = list(queryset[start : start + size + 1])
@@ -23,6 +24,9 @@ class Window:
 
     def __iter__(self):
         return iter(self.object_list)
+
+    def __getitem__(self, index):
+        return self.object_list[index]
 
     def __len__(self) -> int:
         return len(self.object_list)

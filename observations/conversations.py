@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 from django_htmx.http import trigger_client_event
 
 from abilities.models import Ability
+from gruuv.paging import Window
 from gruuv.rendering import render
 from observations.forms import ConversationForm, MessageForm
 from observations.models import Conversation, Message
@@ -21,13 +22,18 @@ from organizations.access import (
 )
 
 MESSAGES_PER_PAGE = 50
+CONVERSATIONS_PER_PAGE = 20
 CHANGED = "conversationsChanged"
 
 
-def conversations_context(ability: Ability, form: ConversationForm | None = None) -> dict:
-    """The ability page's `conversations` partial: the list, newest activity first, and the form."""
+def conversations_context(
+    ability: Ability, form: ConversationForm | None = None, page: str | None = None
+) -> dict:
+    """The ability page's `conversations` partial: a page of the list, newest activity first
+    (older ones a click away, as `?conversations=2`), and the form."""
+    conversations = ability.conversations.with_activity().select_related("started_by__user")
     return {
-        "conversations": ability.conversations.with_activity().select_related("started_by__user"),
+        "conversations": Window(conversations, page, CONVERSATIONS_PER_PAGE, "conversations"),
         "conversation_form": form or ConversationForm(),
     }
 

@@ -311,3 +311,25 @@ def test_a_long_history_shows_the_most_recent_observations_then_older_ones(clien
     newest = {o.pk for o in first.context["observations"]}
     oldest = {o.pk for o in older.context["observations"]}
     assert len(oldest) == 5 and not newest & oldest
+
+
+def test_conversations_come_a_page_at_a_time_beside_the_observations(client, htmx, ability):
+    member = MembershipFactory(organization=ability.organization)
+    for n in range(25):
+        ConversationFactory(ability=ability, started_by=member, topic=f"Topic number {n:02}")
+    fill(ability, 25)  # observations, whose pages are counted apart, and 5 conversations more
+    client.force_login(member.user)
+    first = client.get(url(ability))
+    newest = {c.topic for c in first.context["conversations"]}
+    assert len(newest) == 20
+    assert 'href="?conversations=2"' in first.content.decode()
+    older = htmx.get(url(ability) + "?page=2&conversations=2", target="conversations")
+    assert older.content.decode().lstrip().startswith('<section class="card" id="conversations"')
+    oldest = {c.topic for c in older.context["conversations"]}
+    assert len(oldest) == 10 and not newest & oldest
+    # Each list keeps the other's page in its links.
+    assert 'href="?page=2&amp;conversations=1"' in older.content.decode()
+    both = client.get(url(ability) + "?page=2&conversations=2")
+    assert {o.pk for o in both.context["observations"]} == {
+        o.pk for o in client.get(url(ability) + "?page=2").context["observations"]
+    }

@@ -100,3 +100,26 @@ def test_history_page_query_budget_is_fixed(client, servers, edits, django_asser
         response = client.get(history_url(servers))
     summaries = [c for c in response.context["changes"] if c.subject == "Milestone 1"]
     assert any(f.label == "Summary" for change in summaries for f in change.fields)
+
+
+def test_a_long_history_comes_a_page_at_a_time(client, servers, django_assert_num_queries):
+    for n in range(60):
+        servers.summary = f"Summary number {n:02}"
+        servers.save()
+    url = history_url(servers)
+    first = client.get(url)
+    newest = [c.fields[0].segments for c in first.context["changes"]]
+    assert len(newest) == 50
+    assert first.context["changes"][0].fields[0].segments[-1] == ("insert", "59")
+    assert 'href="?page=2"' in first.content.decode()
+    second = client.get(url + "?page=2")
+    older = [c.fields[0].segments for c in second.context["changes"]]
+    assert not [segments for segments in older if segments in newest]
+    # 60 edits and the ladder's 5 milestones, 1 example and the ability's creation: 67.
+    assert len(older) == 17
+    assert 'href="?page=1"' in second.content.decode()
+    assert "Next" not in text_lines(second)[-1]
+    # The same fixed number of queries for any page: 1 organization, 2 ability, 3–5 the
+    # newest records of each kind (with the record before each, to tell what changed).
+    with django_assert_num_queries(5):
+        client.get(url + "?page=2")
