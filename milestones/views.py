@@ -1,6 +1,6 @@
 """People and their progress: the people list, a person's page, awarding and revoking milestones."""
 
-from django.db.models import Prefetch
+from django.db.models import Case, Prefetch, Value, When
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 from gruuv.paging import Window
 from gruuv.rendering import render
 from milestones.forms import AwardForm
-from milestones.models import Achievement, Requirement
+from milestones.models import Achievement, Milestone, Requirement
 from milestones.progress import (
     chart_height,
     check_requirements,
@@ -27,6 +27,7 @@ from organizations.access import (
 from organizations.models import Membership, Organization, Role
 
 OBSERVATIONS_SHOWN = 50
+ACHIEVEMENTS_SHOWN = 50
 PEOPLE_PER_PAGE = 50
 CHART_ROWS = 40
 
@@ -83,10 +84,21 @@ def _person_view(request, organization, membership, person, award_form=None) -> 
 
 
 def _person_context(request, organization, membership, person, award_form=None) -> dict:
-    achievements = list(
-        person.achievements.select_related("milestone__ability", "awarded_by__user")
+    # The journey, chart and readiness read every milestone held, as bare (ability, level,
+    # miles) rows; the list shows a page of them, newest first, older ones a click away.
+    held = person.achievements.values_list(
+        "milestone__ability", "milestone__level", "milestone__miles"
     )
-    highest = highest_milestones(achievements)[person.pk]
+    highest = highest_milestones(
+        Achievement(membership=person, milestone=Milestone(ability_id=a, level=level, miles=m))
+        for a, level, m in held
+    )[person.pk]
+    achievements = Window(
+        person.achievements.select_related("milestone__ability", "awarded_by__user"),
+        request.GET.get("achievements"),
+        ACHIEVEMENTS_SHOWN,
+        "achievements",
+    )
     chart = milestone_chart(_chart_abilities(organization, person, highest), highest)
     may_award = may_award_milestones(membership, person)
     if may_award and award_form is None:
@@ -117,17 +129,22 @@ def _person_context(request, organization, membership, person, award_form=None) 
 
 def _chart_abilities(organization, person, highest) -> list:
     """Every ability while there are few; past that, the ones the person holds a milestone in
-    or their roles require, so the chart never grows with the organization."""
-    abilities = organization.abilities.only("name", "slug").order_by("name")
-    few = list(abilities[: CHART_ROWS + 1])
-    if len(few) <= CHART_ROWS:
-        return few
+    or their roles require, so the chart never grows with the organization. One query: the
+    relevant ones first, and a row past the chart's size tells that there are many."""
     relevant = set(highest) | {
         requirement.ability_id
         for role in person.roles.all()
         for requirement in role.requirements.all()
     }
-    return list(abilities.filter(pk__in=relevant)[:CHART_ROWS])
+    first = Case(When(pk__in=relevant, then=Value(0)), default=Value(1))
+    rows = list(
+        organization.abilities.only("name", "slug")
+        .annotate(first=first)
+        .order_by("first", "name")[: CHART_ROWS + 1]
+    )
+    if len(rows) > CHART_ROWS:
+        rows = [ability for ability in rows[:CHART_ROWS] if ability.pk in relevant]
+    return sorted(rows, key=lambda ability: ability.name.casefold())
 
 
 def _awarder(request: HttpRequest, org: str, username: str) -> tuple:

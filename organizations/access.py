@@ -19,24 +19,40 @@ from organizations.models import Membership, Organization
 # Finding the organization
 
 
-def membership_for(request: HttpRequest, organization: Organization) -> Membership | None:
-    """The signed-in user's membership of `organization`, looked up once per request."""
-    cache = request.__dict__.setdefault("_memberships", {})
-    if organization.pk not in cache:
-        cache[organization.pk] = (
-            Membership.objects.active().filter(organization=organization, user=request.user).first()
-            if request.user.is_authenticated
-            else None
+def memberships_of(request: HttpRequest) -> list[Membership]:
+    """The signed-in user's active memberships, with their organizations, by name: one query
+    per request, which answers the page's "who is this to the organization" and fills the
+    header's organization switcher. A person belongs to a handful of organizations."""
+    if not request.user.is_authenticated:
+        return []
+    if "_memberships" not in request.__dict__:
+        request._memberships = list(
+            Membership.objects.active()
+            .filter(user=request.user)
+            .select_related("organization")
+            .order_by("organization__name", "organization__pk")
         )
-    return cache[organization.pk]
+    return request._memberships
+
+
+def membership_for(request: HttpRequest, organization: Organization) -> Membership | None:
+    """The signed-in user's membership of `organization`, if they are an active member."""
+    return next((m for m in memberships_of(request) if m.organization_id == organization.pk), None)
 
 
 def organization_for_reader(
     request: HttpRequest, slug: str
 ) -> tuple[Organization, Membership | None]:
-    """The organization, if the visitor may read it; a 404 otherwise, never a 403."""
+    """The organization, if the visitor may read it; a 404 otherwise, never a 403.
+
+    A member's own organizations come with their memberships (`readable_by`'s "their own");
+    any other is looked up as `readable_by` says.
+    """
+    for membership in memberships_of(request):
+        if membership.organization.slug == slug:
+            return membership.organization, membership
     organization = get_object_or_404(Organization.objects.readable_by(request.user), slug=slug)
-    return organization, membership_for(request, organization)
+    return organization, None
 
 
 def organization_for_member(request: HttpRequest, slug: str) -> tuple[Organization, Membership]:

@@ -282,13 +282,13 @@ def test_member_query_budget_is_fixed(
         AbilityFactory(organization=ability.organization)
     fill(ability, observations)
     client.force_login(MembershipFactory(organization=ability.organization).user)
-    # 1 session, 2 user, 3 organization, 4 membership, 5 ability with health counts,
-    # 6 readable observations, 7 the header's organization switcher, 8 milestones,
-    # 9 examples, 10 requirements, 11 conversations
-    with django_assert_num_queries(11):
+    # 1 session, 2 user, 3 their memberships with organizations (for the header too),
+    # 4 ability with health counts, 5 readable observations, 6 milestones, 7 examples,
+    # 8 requirements, 9 conversations
+    with django_assert_num_queries(9):
         assert client.get(url(ability)).status_code == 200
     # The ladder, rendered once per content version, is not read again.
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(7):
         assert client.get(url(ability)).status_code == 200
 
 

@@ -148,13 +148,14 @@ def test_person_page_query_budget_is_fixed(
 ):
     fill(organization, subject, manager, servers, count)
     client.force_login(manager.user)
-    # 1 session, 2 user, 3 organization, 4 viewer's membership, 5 subject, 6 their roles,
-    # 7 the roles' requirements, 8 achievements, 9 abilities for the chart, 10 whether the
-    # viewer is in the subject's management chain, 11 readable observations, 12 the header's
-    # organizations; the award form's abilities are searched as one types, not listed
-    with django_assert_num_queries(12):
+    # 1 session, 2 user, 3 the viewer's memberships with organizations (for the header too),
+    # 4 subject, 5 their roles, 6 the roles' requirements, 7 the milestones they hold, 8 a
+    # page of their achievements, 9 abilities for the chart, 10 whether the viewer is in the
+    # subject's management chain, 11 readable observations; the award form's abilities are
+    # searched as one types, not listed
+    with django_assert_num_queries(11):
         response = client.get(person_url(subject))
-    assert len(response.context["achievements"]) == 2 * count
+    assert len(response.context["achievements"]) == min(2 * count, 50)
 
 
 @pytest.mark.parametrize("count", [0, 20])
@@ -163,9 +164,9 @@ def test_people_page_query_budget_is_fixed(
 ):
     fill(organization, subject, manager, servers, count)
     client.force_login(subject.user)
-    # 1 session, 2 user, 3 organization, 4 membership, 5 members, 6 their roles,
-    # 7 achievements, 8 the header's organizations
-    with django_assert_num_queries(8):
+    # 1 session, 2 user, 3 their memberships with organizations (for the header too),
+    # 4 members, 5 their roles, 6 achievements
+    with django_assert_num_queries(6):
         response = client.get(reverse("people", args=[organization.slug]))
     assert len(response.context["rows"]) == Membership.objects.count()
 
@@ -195,9 +196,9 @@ def test_role_page_query_budget_for_members_is_fixed(
         holder.roles.add(role)
         achieve(holder, servers, 1, 2)
     client.force_login(MembershipFactory(organization=organization).user)
-    # 1 session, 2 user, 3 organization, 4 membership, 5 role, 6 requirements, 7 holders,
-    # 8 their achievements, 9 the header's organizations
-    with django_assert_num_queries(9):
+    # 1 session, 2 user, 3 their memberships with organizations (for the header too),
+    # 4 role, 5 requirements, 6 holders, 7 their achievements
+    with django_assert_num_queries(7):
         response = client.get(reverse("role", args=[organization.slug, "builder"]))
     assert len(response.context["holders"]) == holders
     assert all(check.met for _, checks in response.context["holders"] for check in checks)
@@ -240,3 +241,23 @@ def test_a_persons_older_observations_are_a_click_away(client, manager, subject,
     older = {o.pk for o in second.context["observations"]}
     assert len(newest) == 50 and len(older) == 5 and not newest & older
     assert 'href="?page=2"' in first.content.decode()
+
+
+def test_a_persons_older_achievements_are_a_click_away_and_all_count(
+    client, htmx, manager, subject, organization
+):
+    for n in range(30):
+        ability = ability_with_ladder(organization=organization, name=f"Ability {n:02}")
+        achieve(subject, ability, 1, 2)  # 60 achievements
+    client.force_login(manager.user)
+    first = client.get(person_url(subject))
+    newest = {a.pk for a in first.context["achievements"]}
+    assert len(newest) == 50
+    assert 'href="?achievements=2"' in first.content.decode()
+    second = htmx.get(person_url(subject) + "?achievements=2", target="progress")
+    assert second.content.decode().lstrip().startswith('<div id="progress">')
+    older = {a.pk for a in second.context["achievements"]}
+    assert len(older) == 10 and not newest & older
+    # The journey counts every milestone held, not the page shown: the highest on each of the
+    # 30 abilities is milestone 2, of 3 miles.
+    assert first.context["journey_miles"] == second.context["journey_miles"] == 30 * 3

@@ -142,10 +142,10 @@ def test_my_team_query_budget_is_fixed(
         person = MembershipFactory(organization=organization, manager=manager)
         person.roles.add(role)
     client.force_login(manager.user)
-    # 1 session, 2 user, 3 organization, 4 membership, 5 count, 6 reports, 7 their roles,
-    # 8 their latest readable observation, 9 achievements, 10 requirements, 11 header's
-    # organizations
-    with django_assert_num_queries(11):
+    # 1 session, 2 user, 3 their memberships with organizations (for the header too),
+    # 4 count, 5 reports, 6 their roles, 7 their latest readable observation,
+    # 8 achievements, 9 requirements
+    with django_assert_num_queries(9):
         response = client.get(reverse("my_team", args=["medium"]))
     assert len(response.context["rows"]) == reports
 
@@ -154,9 +154,9 @@ def test_team_page_query_budget_is_fixed(client, admin, organization, django_ass
     for _ in range(20):
         MembershipFactory(organization=organization)
     client.force_login(admin.user)
-    # 1 session, 2 user, 3 organization, 4 membership, 5 count, 6 people, 7 their roles,
-    # 8 invitations, 9 roles to choose, 10 header's organizations
-    with django_assert_num_queries(10):
+    # 1 session, 2 user, 3 their memberships with organizations (for the header too),
+    # 4 count, 5 people, 6 their roles, 7 invitations, 8 roles to choose
+    with django_assert_num_queries(8):
         response = client.get(reverse("team", args=["medium"]))
     assert len(response.context["people"]) == 21
 
@@ -212,12 +212,12 @@ def test_settings_member_and_profile_pages_have_fixed_query_budgets(
 ):
     RoleFactory(organization=organization)
     client.force_login(admin.user)
-    # 1 session, 2 user, 3 organization, 4 membership, 5 the header's organizations
-    with django_assert_num_queries(5):
+    # 1 session, 2 user, 3 their memberships with organizations (for the header too)
+    with django_assert_num_queries(3):
         assert client.get(reverse("organization_settings", args=["medium"])).status_code == 200
-    # … 5 the person with their manager, 6 roles to choose, 7 their roles, 8 their manager's
-    # name for the field, 9 the header's organizations
-    with django_assert_num_queries(9):
+    # … 4 the person with their manager, 5 roles to choose, 6 their roles, 7 their manager's
+    # name for the field
+    with django_assert_num_queries(7):
         response = client.get(reverse("member_edit", args=["medium", subject.user.username]))
     assert response.context["person"] == subject
     # 1 session, 2 user, 3 the header's organizations
