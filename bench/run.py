@@ -50,6 +50,8 @@ PAGES = [
     ("/medium/observations/new/", "medium-manager"),
     ("/medium/team/", "medium-admin"),
     ("/medium/team/mine/", "{top manager}"),
+    ("/medium/search/abilities/?ability=ability+1", "medium-manager"),
+    ("/medium/search/people/?subject=bench-12", "medium-manager"),
 ]
 
 

@@ -33,11 +33,13 @@ class ObservationQuerySet(models.QuerySet):
         public = Q(privacy=P.PUBLIC_TO_WORLD)
         if user is None or not user.is_authenticated:
             return self.filter(public)
-        mine = Membership.objects.filter(user=user, active=True)
+        mine = Membership.objects.filter(user=user, active=True).order_by()
         administered = mine.filter(level=Membership.Level.ADMIN).values("organization")
-        managed = Q(subject__in=Membership.objects.reporting_to(mine)) | Q(
+        managed = Q(subject__in=Membership.objects.reporting_to(mine).order_by()) | Q(
             organization__in=administered
         )
+        # `managed` once: its reporting line (everyone, for the head of a company) is walked
+        # once per query, not once per privacy level it opens.
         return self.filter(
             public
             | Q(observer__in=mine)
@@ -45,8 +47,13 @@ class ObservationQuerySet(models.QuerySet):
                 subject__in=mine,
                 privacy__in=[P.OBSERVED_ONLY, P.OBSERVED_AND_MANAGERS, P.PUBLIC_TO_COMPANY],
             )
-            | (managed & Q(privacy=P.OBSERVED_AND_MANAGERS))
-            | (managed & Q(privacy=P.MANAGERS_ONLY) & ~Q(subject__in=mine))
+            | (
+                managed
+                & (
+                    Q(privacy=P.OBSERVED_AND_MANAGERS)
+                    | (Q(privacy=P.MANAGERS_ONLY) & ~Q(subject__in=mine))
+                )
+            )
             | Q(organization__in=mine.values("organization"), privacy=P.PUBLIC_TO_COMPANY)
         )
 
