@@ -1,0 +1,34 @@
+"""The benchmark's data: grown in bulk, with stored counts that match the rows."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from abilities.health import recomputed
+from abilities.models import Ability, AbilityCounts
+from observations.models import Observation
+from organizations.models import Membership
+
+pytestmark = pytest.mark.django_db
+
+
+def test_grow_demo_adds_what_it_says_and_recounts(organization):
+    # `organization` is a Medium with nothing in it; grow it by 1 (a hundredth of the bench).
+    out = StringIO()
+    call_command("grow_demo", "--scale", "1", "--force", stdout=out)
+    assert "10 abilities" in out.getvalue() and "10,000 observations" in out.getvalue()
+    assert organization.abilities.filter(slug__startswith="bench-").count() == 10
+    assert Membership.objects.filter(organization=organization).count() == 100
+    assert Observation.objects.filter(organization=organization).count() == 10_000
+    # Bulk inserts bypass the stored counts; the command rebuilt them.
+    fresh = Ability.objects.annotate(**{f"n_{k}": v for k, v in recomputed().items()})
+    for ability in fresh:
+        counts = AbilityCounts.objects.get(ability=ability)
+        assert (counts.roles, counts.observations, counts.achievers, counts.conversations) == (
+            ability.n_roles, ability.n_observations, ability.n_achievers, ability.n_conversations,
+        )  # fmt: skip
+    assert sum(AbilityCounts.objects.values_list("observations", flat=True)) == 10_000
+    with pytest.raises(CommandError, match="grown already"):
+        call_command("grow_demo", "--scale", "1", "--force")
