@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from gruuv.paging import Window
 from gruuv.rendering import render
 from milestones.models import Achievement, Requirement
 from milestones.progress import check_requirements, highest_milestones, journey_miles
@@ -49,7 +50,9 @@ def _team_context(request, organization, membership, invite_form) -> dict:
         "membership": membership,
         "people": Paginator(people, PAGE_SIZE).get_page(request.GET.get("page")),
         "former": former,
-        "invitations": invitations[:PAGE_SIZE],
+        "invitations": Window(
+            invitations, request.GET.get("invitations"), PAGE_SIZE, "invitations"
+        ),
         "invite_form": invite_form,
     }
 

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from observations.models import Observation
-from organizations.models import Membership, Organization
+from organizations.models import Invitation, Membership, Organization
 from tests.factories import MembershipFactory, ObservationFactory, RoleFactory
 from tests.htmx import answer
 from tests.pages import text_lines
@@ -234,3 +234,17 @@ def test_the_member_form_shows_the_current_manager_and_keeps_them(client, admin,
     client.post(url, {"level": "member", "manager": shown})
     subject.refresh_from_db()
     assert subject.manager == manager
+
+
+def test_older_invitations_are_a_click_away(client, admin, organization):
+    for n in range(55):
+        invitation = Invitation(organization=organization, email=f"person{n:02}@example.com")
+        invitation.new_token()
+        invitation.save()
+    client.force_login(admin.user)
+    url = reverse("team", args=["medium"])
+    first = client.get(url)
+    newest = {i.email for i in first.context["invitations"]}
+    assert 'href="?invitations=2"' in first.content.decode()
+    older = {i.email for i in client.get(url + "?invitations=2").context["invitations"]}
+    assert len(newest) == 50 and len(older) == 5 and not newest & older
