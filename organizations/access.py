@@ -14,7 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django_htmx.http import HttpResponseClientRedirect
 
-from organizations.models import Membership, Organization
+from organizations.models import Membership, Organization, line_ids
 
 # Finding the organization
 
@@ -114,13 +114,8 @@ def may_award_milestones(membership: Membership | None, person: Membership) -> b
 
 
 def is_managed_by(person: Membership, membership: Membership) -> bool:
-    """Whether `membership` is in `person`'s management chain (one query, asked once)."""
-    cache = person.__dict__.setdefault("_managed_by", {})
-    if membership.pk not in cache:
-        cache[membership.pk] = (
-            Membership.objects.chain_above(person).filter(pk=membership.pk).exists()
-        )
-    return cache[membership.pk]
+    """Whether `membership` is in `person`'s management chain: an id in their reporting line."""
+    return membership.pk != person.pk and membership.pk in line_ids(person.line)
 
 
 def may_change_observation(membership: Membership | None, observation) -> bool:

@@ -7,9 +7,10 @@ from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.core.validators import slug_re
 from django.db import models, transaction
-from django.db.models import F, Q
-from django.db.models.expressions import RawSQL
-from django.db.models.signals import post_delete, post_save
+from django.db.models import Exists, F, OuterRef, Q, Value
+from django.db.models.functions import Concat, Replace, Substr
+from django.db.models.lookups import StartsWith
+from django.db.models.signals import post_delete, post_save, pre_delete
 from django.dispatch import receiver
 from django.utils import timezone
 
@@ -163,27 +164,9 @@ class Role(models.Model):
         return self.plural_name or f"{self.name}s"
 
 
-# Reports, direct and indirect, of the memberships `heads` selects: the management chain read
-# downwards, in one recursive query (PostgreSQL and SQLite alike). Cycles are refused on save,
-# and UNION stops at rows already found in any case.
-REPORTS_SQL = """
-    WITH RECURSIVE reports(id) AS (
-        SELECT id FROM organizations_membership WHERE manager_id IN ({heads})
-        UNION
-        SELECT m.id FROM organizations_membership m JOIN reports r ON m.manager_id = r.id
-    )
-    SELECT id FROM reports
-"""
-# The chain above one membership: its manager, that manager's manager, …
-CHAIN_SQL = """
-    WITH RECURSIVE chain(id, manager_id) AS (
-        SELECT id, manager_id FROM organizations_membership WHERE id = %s
-        UNION
-        SELECT m.id, m.manager_id
-        FROM organizations_membership m JOIN chain c ON m.id = c.manager_id
-    )
-    SELECT id FROM chain WHERE id <> %s
-"""
+def line_ids(line: str) -> list[int]:
+    """The membership ids of a reporting line, from the top down: "/1/6/107/" → [1, 6, 107]."""
+    return [int(part) for part in line.strip("/").split("/") if part]
 
 
 class MembershipQuerySet(models.QuerySet):
@@ -191,13 +174,42 @@ class MembershipQuerySet(models.QuerySet):
         return self.filter(active=True)
 
     def reporting_to(self, heads: "models.QuerySet[Membership]") -> "MembershipQuerySet":
-        """Direct and indirect reports of the memberships in `heads` (active or not)."""
-        heads_sql, params = heads.values("pk").query.sql_with_params()
-        return self.filter(pk__in=RawSQL(REPORTS_SQL.format(heads=heads_sql), params))
+        """Direct and indirect reports of the memberships in `heads` (active or not): those whose
+        reporting line runs through a head. A prefix match, however long the line."""
+        through_a_head = heads.order_by().filter(StartsWith(OuterRef("line"), F("line")))
+        return self.filter(Exists(through_a_head.exclude(pk=OuterRef("pk"))))
+
+    def reports_of(self, membership: "Membership") -> "MembershipQuerySet":
+        """`membership`'s reports, direct and indirect (active or not): one prefix match."""
+        return self.filter(line__startswith=membership.line).exclude(pk=membership.pk)
 
     def chain_above(self, membership: "Membership") -> "MembershipQuerySet":
         """`membership`'s managers: its manager, that manager's manager, and so on up."""
-        return self.filter(pk__in=RawSQL(CHAIN_SQL, [membership.pk, membership.pk]))
+        return self.filter(pk__in=line_ids(membership.line)).exclude(pk=membership.pk)
+
+    def rebuild_lines(self, organization: "Organization") -> int:
+        """Set every reporting line of `organization` from the manager links, for what bypasses
+        `Membership.save` (bulk loads, restores). Returns how many lines changed."""
+        links = dict(self.filter(organization=organization).values_list("pk", "manager_id"))
+        stored = dict(self.filter(organization=organization).values_list("pk", "line"))
+        lines: dict[int, str] = {}
+
+        def line_of(pk: int) -> str:
+            path, seen = [], set()
+            while pk is not None and pk not in lines and pk not in seen:
+                seen.add(pk)
+                path.append(pk)
+                pk = links.get(pk)
+            prefix = lines.get(pk, "/")  # a known line above, or the top
+            for member in reversed(path):
+                prefix = lines[member] = f"{prefix}{member}/"
+            return lines[path[0]] if path else prefix
+
+        changed = [
+            Membership(pk=pk, line=line) for pk in links if (line := line_of(pk)) != stored[pk]
+        ]
+        self.bulk_update(changed, ["line"], batch_size=5_000)
+        return len(changed)
 
 
 class Membership(models.Model):
@@ -228,6 +240,10 @@ class Membership(models.Model):
     )
     joined_at = models.DateTimeField(auto_now_add=True)
     deactivated_at = models.DateTimeField(null=True, blank=True)
+    # The reporting line, top down, ending with this membership: "/1/6/107/". A person's reports
+    # are the lines that start with theirs; their managers are the ids in it. Kept by `save`,
+    # `deactivate` and deletion; `rebuild_lines` for bulk loads.
+    line = models.CharField(max_length=2000, default="", editable=False)
 
     # Managers and admins: they record observations about anyone in the organization.
     MANAGING = (Level.MANAGER, Level.ADMIN)
@@ -254,9 +270,32 @@ class Membership(models.Model):
     def __str__(self) -> str:
         return f"{self.user} at {self.organization}"
 
+    @transaction.atomic
     def save(self, *args, **kwargs) -> None:
+        before = (
+            None
+            if self._state.adding
+            else (Membership.objects.filter(pk=self.pk).values_list("manager_id", "line").first())
+        )
         super().save(*args, **kwargs)
+        if before is None or before[0] != self.manager_id or not before[1]:
+            self._move_line(before[1] if before else "")
         self.user.sync_staff()
+
+    def _move_line(self, old: str) -> None:
+        """Give this membership (and everyone whose line runs through it) its new line."""
+        above = (
+            Membership.objects.filter(pk=self.manager_id).values_list("line", flat=True).first()
+            if self.manager_id
+            else None
+        )
+        self.line = f"{above or '/'}{self.pk}/"
+        if old:
+            Membership.objects.filter(line__startswith=old).update(
+                line=Concat(Value(self.line), Substr("line", len(old) + 1))
+            )
+        else:
+            Membership.objects.filter(pk=self.pk).update(line=self.line)
 
     @property
     def level_label(self) -> str:
@@ -295,6 +334,10 @@ class Membership(models.Model):
         if self.is_last_admin():
             raise ValidationError(f"{self.organization} must keep at least one active admin.")
         self.reports.update(manager=self.manager_id)
+        # Everyone below moves up a step: this membership leaves their lines.
+        Membership.objects.filter(line__startswith=self.line).exclude(pk=self.pk).update(
+            line=Replace("line", Value(f"/{self.pk}/"), Value("/"))
+        )
         self.active = False
         self.deactivated_at = timezone.now()
         self.save(update_fields=["active", "deactivated_at"])
@@ -450,6 +493,16 @@ def _organizations_changed(organization_ids) -> None:
 def _role_or_membership_changed(sender, instance, raw=False, **kwargs) -> None:
     if not raw:
         _organizations_changed([instance.organization_id])
+
+
+@receiver(pre_delete, sender=Membership, dispatch_uid="membership-lines-on-delete")
+def _reports_become_the_top(sender, instance, **kwargs) -> None:
+    """Deleting a membership leaves its reports without a manager (SET_NULL): their lines, and
+    their reports', start at them now."""
+    if instance.line:
+        Membership.objects.filter(line__startswith=instance.line).exclude(pk=instance.pk).update(
+            line=Concat(Value("/"), Substr("line", len(instance.line) + 1))
+        )
 
 
 @receiver(post_save, sender=User, dispatch_uid="people-version-user")

@@ -181,7 +181,7 @@ def my_team(request: HttpRequest, org: str) -> HttpResponse:
     """A manager's reports, direct and indirect: journey, readiness, latest evidence."""
     organization, membership = organization_for_member(request, org)
     reports = (
-        Membership.objects.reporting_to(Membership.objects.filter(pk=membership.pk))
+        Membership.objects.reports_of(membership)
         .active()
         .select_related("user", "manager__user")
         .prefetch_related("roles")

@@ -30,5 +30,10 @@ def test_grow_demo_adds_what_it_says_and_recounts(organization):
             ability.n_roles, ability.n_observations, ability.n_achievers, ability.n_conversations,
         )  # fmt: skip
     assert sum(AbilityCounts.objects.values_list("observations", flat=True)) == 10_000
+    # Reporting lines were given to the bulk-linked people too.
+    assert Membership.objects.rebuild_lines(organization) == 0
+    deepest = Membership.objects.get(user__username="bench-11")  # 11 → 10 → 0
+    top, middle = (Membership.objects.get(user__username=f"bench-{n}") for n in (0, 10))
+    assert deepest.line == f"/{top.pk}/{middle.pk}/{deepest.pk}/"
     with pytest.raises(CommandError, match="grown already"):
         call_command("grow_demo", "--scale", "1", "--force")

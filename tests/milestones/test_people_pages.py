@@ -150,10 +150,10 @@ def test_person_page_query_budget_is_fixed(
     client.force_login(manager.user)
     # 1 session, 2 user, 3 the viewer's memberships with organizations (for the header too),
     # 4 subject, 5 their roles, 6 the roles' requirements, 7 the milestones they hold, 8 a
-    # page of their achievements, 9 abilities for the chart, 10 whether the viewer is in the
-    # subject's management chain, 11 readable observations; the award form's abilities are
-    # searched as one types, not listed
-    with django_assert_num_queries(11):
+    # page of their achievements, 9 abilities for the chart, 10 readable observations; whether
+    # the viewer is in the subject's management chain is read from the subject's reporting
+    # line, and the award form's abilities are searched as one types, not listed
+    with django_assert_num_queries(10):
         response = client.get(person_url(subject))
     assert len(response.context["achievements"]) == min(2 * count, 50)
 

@@ -100,6 +100,7 @@ class Command(BaseCommand):
             elif i:
                 person.manager = people[0]
         Membership.objects.bulk_update(people, ["manager"], batch_size=BATCH)
+        Membership.objects.rebuild_lines(org)  # bulk updates bypass Membership.save
         return people
 
     def _roles(self, org, count, people):
