@@ -4,6 +4,7 @@ from django.db import transaction
 from django.urls import reverse_lazy
 from django.utils.text import slugify
 
+from gruuv.forms import Checkboxes
 from organizations.models import ADDRESS_FORMAT, Invitation, Membership, Organization, User
 from organizations.pickers import PersonField
 
@@ -149,7 +150,7 @@ class InviteForm(_TeamChoices, forms.ModelForm):
     class Meta:
         model = Invitation
         fields = ["email", "level", "roles", "manager"]
-        widgets = {"roles": forms.CheckboxSelectMultiple}
+        widgets = {"roles": Checkboxes}
 
     def __init__(self, organization: Organization, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -173,7 +174,7 @@ class MemberForm(_TeamChoices, forms.ModelForm):
     class Meta:
         model = Membership
         fields = ["level", "roles", "manager"]
-        widgets = {"roles": forms.CheckboxSelectMultiple}
+        widgets = {"roles": Checkboxes}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
