@@ -20,11 +20,13 @@ from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
 from django.db import connection
 from django.http import HttpRequest, HttpResponse
+from django.middleware.csp import get_nonce
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
+from django.utils.csp import CONTEXT_KEY as CSP_CONTEXT_KEY
 from django.utils.safestring import SafeString, mark_safe
 
 from abilities.health import freshness
@@ -34,8 +36,10 @@ from gruuv.release import release
 from organizations.models import Organization
 
 TIMEOUT = 24 * 60 * 60
-# Stands in for the visitor's CSRF token in a stored page; each answer gets its visitor's own.
+# Stand in for the visitor's CSRF token and CSP nonce in a stored page; each answer gets its
+# visitor's own.
 CSRF_PLACEHOLDER = "gruuv-csrf-token-placeholder"
+NONCE_PLACEHOLDER = "gruuv-csp-nonce-placeholder"
 
 
 def framework_html(organization: Organization, ability: Ability) -> SafeString:
@@ -53,6 +57,31 @@ def framework_html(organization: Organization, ability: Ability) -> SafeString:
         html = render_to_string("abilities/_framework.html", context)
         cache.set(key, html, TIMEOUT)
     return mark_safe(html)  # our template's output, escaped when it was rendered
+
+
+def ability_rows_html(organization: Organization, rows) -> list[SafeString]:
+    """The organization page's rows, each rendered once per version of what it shows: the
+    ability's content version, its badges as of now (its counts and freshness) and the
+    organization's address in its link. A page of fifty is then one read of the cache."""
+    keys = [
+        _key(
+            "ability-row",
+            organization.slug,
+            ability.pk,
+            ability.updated_at.isoformat(),
+            *((badge.level, badge.text) for badge in badges),
+        )
+        for ability, badges in rows
+    ]
+    found = cache.get_many(keys)
+    missing = {}
+    for key, (ability, badges) in zip(keys, rows, strict=True):
+        if key not in found:
+            context = {"organization": organization, "ability": ability, "badges": badges}
+            found[key] = missing[key] = render_to_string("abilities/_ability_row.html", context)
+    if missing:
+        cache.set_many(missing, TIMEOUT)
+    return [mark_safe(found[key]) for key in keys]  # our template's output, escaped
 
 
 class PublicPage:
@@ -78,14 +107,16 @@ class PublicPage:
         )
         html = cache.get(self.key)
         if html is not None:
-            response = HttpResponse(html.replace(CSRF_PLACEHOLDER, get_token(request)))
+            response = HttpResponse(_for_visitor(html, request))
             patch_vary_headers(response, ("HX-Request", "HX-Target"))
             self.response = response
 
     @property
     def context(self) -> dict:
         """What a page to be stored renders with: a placeholder for the visitor's CSRF token."""
-        return {"csrf_token": CSRF_PLACEHOLDER} if self.key else {}
+        return (
+            {"csrf_token": CSRF_PLACEHOLDER, CSP_CONTEXT_KEY: NONCE_PLACEHOLDER} if self.key else {}
+        )
 
     def keep(self, response: TemplateResponse) -> TemplateResponse:
         """Store the page once rendered, if it is one to store; answer with the visitor's token."""
@@ -96,7 +127,7 @@ class PublicPage:
     def _store(self, response: TemplateResponse) -> None:
         html = response.content.decode()
         cache.set(self.key, html, TIMEOUT)
-        response.content = html.replace(CSRF_PLACEHOLDER, get_token(self.request))
+        response.content = _for_visitor(html, self.request)
 
 
 # Stand-ins for the two slugs while the versions' query is compiled.
@@ -137,6 +168,13 @@ def _versions(org: str, ability: str) -> tuple | None:
     for convert in connection.ops.get_db_converters(column):
         updated_at = convert(updated_at, column, connection)
     return pk, updated_at, *versions
+
+
+def _for_visitor(html: str, request: HttpRequest) -> str:
+    """A stored page with this visitor's CSRF token and CSP nonce in it."""
+    nonce = get_nonce(request)
+    html = html.replace(NONCE_PLACEHOLDER, str(nonce) if nonce is not None else "")
+    return html.replace(CSRF_PLACEHOLDER, get_token(request))
 
 
 def _anonymous_plain_visit(request: HttpRequest) -> bool:

@@ -4,7 +4,7 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.utils import timezone
 
-from abilities.caching import PublicPage, framework_html
+from abilities.caching import PublicPage, ability_rows_html, framework_html
 from abilities.health import badges, needing_attention, with_health
 from abilities.history import History
 from gruuv.demo import EXAMPLE_FRAMEWORKS
@@ -34,11 +34,13 @@ def organization_page(request: HttpRequest, org: str) -> TemplateResponse:
     if needs_attention:
         abilities = needing_attention(abilities, now)
     page = Paginator(with_health(abilities), ABILITIES_PER_PAGE).get_page(request.GET.get("page"))
+    rows = [(ability, badges(ability, now)) for ability in page]
     context = {
         "organization": organization,
         "membership": membership,
         "page": page,
-        "rows": [(ability, badges(ability, now)) for ability in page],
+        "rows": rows,
+        "row_html": ability_rows_html(organization, rows),
         "query": query,
         "needs_attention": needs_attention,
         "examples": EXAMPLE_FRAMEWORKS,  # first run: an admin may start from one

@@ -235,8 +235,9 @@ def test_unknown_organization_or_ability_is_404(client, ability, other_organizat
 
 
 def without_csrf_token(response) -> str:
-    """The page with its CSRF token, masked afresh for every answer, taken out."""
-    return re.sub(r'"X-CSRFToken": "[^"]+"', "", response.content.decode())
+    """The page with its CSRF token and CSP nonce, new for every answer, taken out."""
+    page = re.sub(r'"X-CSRFToken": "[^"]+"', "", response.content.decode())
+    return re.sub(r' nonce="[^"]+"', "", page)
 
 
 def fill(ability, observations: int):

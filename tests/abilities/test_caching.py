@@ -226,6 +226,16 @@ def test_a_visitor_with_a_message_waiting_gets_a_fresh_page(
         assert client.get(page).status_code == 200
 
 
+def test_each_visitor_gets_their_own_csp_nonce_from_the_cached_page(page, shown):
+    """Were scripts allowed by nonce, a stored one would be refused: each answer has its own."""
+    nonces = set()
+    for _ in range(2):
+        html = Client().get(page).content.decode()
+        assert "gruuv-csp-nonce-placeholder" not in html
+        nonces.add(html.split(' nonce="')[1].split('"')[0])
+    assert len(nonces) == 2
+
+
 def test_each_visitor_gets_their_own_csrf_token_from_the_cached_page(page, shown):
     """The stored page carries a placeholder; each answer carries a token its visitor can use."""
     visitor = Client(enforce_csrf_checks=True)
@@ -252,3 +262,28 @@ def test_a_member_sees_an_edited_ladder_at_once(client, page, servers, member):
     milestone.description = "Sets the direction for every server we run."
     milestone.save()
     assert "Sets the direction for every server we run." in now_shown(client, page)
+
+
+def test_the_organization_page_s_rows_show_every_change_at_once(client, servers, manager, subject):
+    organization = servers.organization
+    page = reverse("organization", args=[organization.slug])
+    before = client.get(page).content.decode()
+    assert "Has been referenced in no observations" in before
+    listed = before.split('<div id="ability-list"')[1]
+    assert client.get(page).content.decode().split('<div id="ability-list"')[1] == listed
+    ObservationFactory(
+        organization=organization, ability=servers, observer=manager, subject=subject
+    )
+    assert "Has been referenced in 1 observation" in client.get(page).content.decode()
+    servers.name = "Servers and fleets"
+    servers.save()
+    assert ">Servers and fleets</a>" in client.get(page).content.decode()
+    organization.slug = "medium-corp"
+    organization.save()
+    assert (
+        'href="/medium-corp/abilities/servers/"'
+        in client.get(reverse("organization", args=["medium-corp"])).content.decode()
+    )
+    with time_machine.travel(datetime.timedelta(hours=2)):
+        after = client.get(reverse("organization", args=["medium-corp"])).content.decode()
+    assert "Last updated: about 2 hours ago" in after
