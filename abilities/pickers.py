@@ -12,7 +12,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 
 from abilities.models import Ability
-from gruuv.forms import SearchWidget, typed
+from gruuv.forms import SearchWidget, only_match, typed
 from gruuv.rendering import render
 from organizations.access import organization_for_reader
 from organizations.models import Organization
@@ -61,15 +61,8 @@ class AbilityField(forms.Field):
     def to_python(self, value) -> Ability | None:
         if isinstance(value, Ability) or value in self.empty_values:
             return value or None
-        found = find(self.abilities, value)
-        if len(found) == 1:
-            return found[0]
-        code = "several" if found else "unknown"
-        raise forms.ValidationError(
-            self.error_messages[code],
-            code=code,
-            params={"text": " ".join(str(value).split()), "organization": self.organization},
-        )
+        text = " ".join(str(value).split())
+        return only_match(self, find(self.abilities, text), text, self.organization)
 
 
 def abilities_search(request: HttpRequest, org: str) -> TemplateResponse:

@@ -38,3 +38,14 @@ class Checkboxes(forms.CheckboxSelectMultiple):
     option (a list of forty roles: most of the Team page's time otherwise)."""
 
     template_name = "forms/widgets/checkboxes.html"
+
+
+def only_match(field: forms.Field, found: list, text: str, organization) -> object:
+    """What a typed `text` names when it names exactly one; else the field's "unknown" or
+    "several" message, beside the field."""
+    if len(found) == 1:
+        return found[0]
+    code = "several" if found else "unknown"
+    raise forms.ValidationError(
+        field.error_messages[code], code=code, params={"text": text, "organization": organization}
+    )

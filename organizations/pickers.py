@@ -14,7 +14,7 @@ from django.http import HttpRequest
 from django.template.response import TemplateResponse
 from django.urls import reverse
 
-from gruuv.forms import SearchWidget, typed
+from gruuv.forms import SearchWidget, only_match, typed
 from gruuv.rendering import render
 from organizations.access import members_only, organization_for_member
 from organizations.models import Membership, Organization
@@ -82,14 +82,7 @@ class PersonField(forms.Field):
             found = list(
                 self.people.annotate(full_name=full_name).filter(full_name__iexact=text)[:2]
             )
-        if len(found) == 1:
-            return found[0]
-        code = "several" if found else "unknown"
-        raise forms.ValidationError(
-            self.error_messages[code],
-            code=code,
-            params={"text": text, "organization": self.organization},
-        )
+        return only_match(self, found, text, self.organization)
 
 
 @members_only
