@@ -1,5 +1,7 @@
 """The team: admins invite people and manage members; managers see their reports."""
 
+from collections import defaultdict
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -201,15 +203,18 @@ def my_team(request: HttpRequest, org: str) -> HttpResponse:
     highest = highest_milestones(
         Achievement.objects.filter(membership__in=people).select_related("milestone")
     )
-    requirements = list(
-        Requirement.objects.filter(role__holders__in=people).select_related("ability").distinct()
-    )
+    # What each role of the page's people requires: the levels only, grouped by role once.
+    by_role = defaultdict(list)
+    for pk, role_id, ability_id, level in (
+        Requirement.objects.filter(role__holders__in=people)
+        .values_list("pk", "role_id", "ability_id", "level")
+        .distinct()
+    ):
+        by_role[role_id].append(Requirement(pk=pk, ability_id=ability_id, level=level))
     rows = []
     for person in people:
-        held = {role.pk for role in person.roles.all()}
-        checks = check_requirements(
-            [r for r in requirements if r.role_id in held], highest[person.pk]
-        )
+        required = [r for role in person.roles.all() for r in by_role[role.pk]]
+        checks = check_requirements(required, highest[person.pk])
         rows.append(
             {
                 "person": person,
