@@ -33,7 +33,8 @@ def organization_page(request: HttpRequest, org: str) -> TemplateResponse:
     abilities = organization.abilities.matching(query)
     if needs_attention:
         abilities = needing_attention(abilities, now)
-    page = Paginator(with_health(abilities), ABILITIES_PER_PAGE).get_page(request.GET.get("page"))
+    listed = with_health(abilities.defer("description"))  # rows show the summary only
+    page = Paginator(listed, ABILITIES_PER_PAGE).get_page(request.GET.get("page"))
     rows = [(ability, badges(ability, now)) for ability in page]
     context = {
         "organization": organization,
