@@ -62,12 +62,16 @@ def signup_address(request: HttpRequest) -> TemplateResponse:
     return render(request, "organizations/signup.html#address-status", context)
 
 
+ROLES_PER_PAGE = 50
+
+
 def role_list(request: HttpRequest, org: str) -> TemplateResponse:
     organization, membership = organization_for_reader(request, org)
     roles = organization.roles.annotate(requirement_count=Count("requirements")).order_by(
         "kind", "name"
     )
-    context = {"organization": organization, "membership": membership, "roles": roles}
+    page = Window(roles, request.GET.get("page"), ROLES_PER_PAGE)
+    context = {"organization": organization, "membership": membership, "roles": page}
     return render(request, "organizations/role_list.html", context)
 
 

@@ -64,3 +64,22 @@ def test_role_pages_query_budget_is_fixed(client, organization, django_assert_nu
     with django_assert_num_queries(3):
         response = client.get(reverse("role", args=[organization.slug, role.slug]))
     assert len(response.context["requirements"]) == count
+
+
+@pytest.mark.parametrize("count", [1, 60])
+def test_the_role_list_comes_a_page_at_a_time_with_a_fixed_budget(
+    client, organization, count, django_assert_num_queries
+):
+    for n in range(count):
+        role = RoleFactory(organization=organization, name=f"Role {n:02}", slug=f"role-{n:02}")
+        RequirementFactory(role=role, ability=AbilityFactory(organization=organization))
+    url = reverse("roles", args=[organization.slug])
+    # 1 organization, 2 a page of roles with their requirement counts
+    with django_assert_num_queries(2):
+        first = client.get(url)
+    shown = {role.slug for role in first.context["roles"]}
+    assert len(shown) == min(count, 50)
+    if count > 50:
+        assert 'href="?page=2"' in first.content.decode()
+        older = {role.slug for role in client.get(url + "?page=2").context["roles"]}
+        assert len(older) == count - 50 and not shown & older
