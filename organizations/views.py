@@ -12,7 +12,7 @@ from gruuv.demo import EXAMPLE_FRAMEWORKS
 from gruuv.framework.data import FrameworkImport, parse
 from gruuv.paging import Window
 from gruuv.rendering import render
-from milestones.models import Achievement
+from milestones.models import Achievement, Requirement
 from milestones.progress import check_requirements, highest_milestones
 from organizations.access import (
     may_administer,
@@ -63,6 +63,7 @@ def signup_address(request: HttpRequest) -> TemplateResponse:
 
 
 ROLES_PER_PAGE = 50
+REQUIREMENTS_PER_PAGE = 20
 
 
 def role_list(request: HttpRequest, org: str) -> TemplateResponse:
@@ -78,21 +79,36 @@ def role_list(request: HttpRequest, org: str) -> TemplateResponse:
 def role_page(request: HttpRequest, org: str, role: str) -> TemplateResponse:
     organization, membership = organization_for_reader(request, org)
     role = get_object_or_404(organization.roles, slug=role)
-    requirements = list(role.requirements.select_related("ability").order_by("ability__name"))
+    # A page of requirements, in the list and as the readiness table's columns; every
+    # requirement counts in each holder's total.
+    requirements = Window(
+        role.requirements.select_related("ability").order_by("ability__name", "pk"),
+        request.GET.get("requirements"),
+        REQUIREMENTS_PER_PAGE,
+        "requirements",
+    )
     holders, page = [], None
     if may_read_members_pages(membership):  # who holds a role, and how ready, is for members
         people = role.holders.active().select_related("user").order_by("user__username")
         page = Window(people, request.GET.get("page"), HOLDERS_PER_PAGE)
+        every = [
+            Requirement(ability_id=ability_id, level=level)
+            for ability_id, level in role.requirements.values_list("ability_id", "level")
+        ]
         achievements = Achievement.objects.filter(
-            membership__in=list(page), milestone__ability__in=[r.ability_id for r in requirements]
+            membership__in=list(page), milestone__ability__in=role.requirements.values("ability")
         ).select_related("milestone")
         highest = highest_milestones(achievements)
-        holders = [(p, check_requirements(requirements, highest[p.pk])) for p in page]
+        for person in page:
+            shown = check_requirements(requirements, highest[person.pk])
+            met = sum(check.met for check in check_requirements(every, highest[person.pk]))
+            holders.append((person, shown, met))
     context = {
         "organization": organization,
         "membership": membership,
         "role": role,
         "requirements": requirements,
+        "requirement_count": len(every) if page is not None else None,
         "holders": holders,
         "page": page,
     }

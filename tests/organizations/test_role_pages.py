@@ -60,10 +60,10 @@ def test_role_pages_query_budget_is_fixed(client, organization, django_assert_nu
     with django_assert_num_queries(2):
         response = client.get(reverse("roles", args=[organization.slug]))
     assert len(response.context["roles"]) == count + 1
-    # 1 organization, 2 role, 3 requirements with abilities
+    # 1 organization, 2 role, 3 a page of requirements with abilities
     with django_assert_num_queries(3):
         response = client.get(reverse("role", args=[organization.slug, role.slug]))
-    assert len(response.context["requirements"]) == count
+    assert len(response.context["requirements"]) == min(count, 20)
 
 
 @pytest.mark.parametrize("count", [1, 60])
@@ -83,3 +83,29 @@ def test_the_role_list_comes_a_page_at_a_time_with_a_fixed_budget(
         assert 'href="?page=2"' in first.content.decode()
         older = {role.slug for role in client.get(url + "?page=2").context["roles"]}
         assert len(older) == count - 50 and not shown & older
+
+
+def test_a_role_s_requirements_come_a_page_at_a_time_and_all_count(client, organization):
+    role = RoleFactory(organization=organization, name="Builder", slug="builder")
+    for n in range(25):
+        ability = AbilityFactory(organization=organization, name=f"Ability {n:02}")
+        ability.milestones.create(level=1)
+        RequirementFactory(role=role, ability=ability, level=1)
+    holder = MembershipFactory(organization=organization)
+    holder.roles.add(role)
+    for ability in organization.abilities.order_by("name")[:22]:  # 20 shown first, 2 later
+        holder.achievements.create(milestone=ability.milestones.get())
+    client.force_login(holder.user)
+    url = reverse("role", args=[organization.slug, "builder"])
+    first = client.get(url)
+    shown = {r.ability.name for r in first.context["requirements"]}
+    assert len(shown) == 20 and 'href="?requirements=2"' in first.content.decode()
+    second = client.get(url + "?requirements=2")
+    later = {r.ability.name for r in second.context["requirements"]}
+    assert len(later) == 5 and not shown & later
+    # The table's columns are the page's requirements; the total counts all 25.
+    ((_, checks, met),) = second.context["holders"]
+    assert [check.met for check in checks] == [True, True, False, False, False]
+    assert met == 22
+    lines = text_lines(second)
+    assert "Requirements met" in lines and "22 of 25" in lines
