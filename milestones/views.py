@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 from gruuv.paging import Window
 from gruuv.rendering import render
 from milestones.forms import AwardForm
-from milestones.models import Achievement, Milestone, Requirement
+from milestones.models import Achievement, Requirement
 from milestones.progress import (
     chart_height,
     check_requirements,
@@ -43,9 +43,7 @@ def people(request: HttpRequest, org: str) -> TemplateResponse:
         .order_by("user__first_name", "user__last_name", "user__username")
     )
     page = Window(members, request.GET.get("page"), PEOPLE_PER_PAGE)
-    highest = highest_milestones(
-        Achievement.objects.filter(membership__in=list(page)).select_related("milestone")
-    )
+    highest = highest_milestones(Achievement.objects.filter(membership__in=list(page)))
     rows = [(person, journey_miles(highest[person.pk])) for person in page]
     context = {"organization": organization, "membership": membership, "rows": rows}
     context |= {"former": former, "page": page}
@@ -84,15 +82,9 @@ def _person_view(request, organization, membership, person, award_form=None) -> 
 
 
 def _person_context(request, organization, membership, person, award_form=None) -> dict:
-    # The journey, chart and readiness read every milestone held, as bare (ability, level,
-    # miles) rows; the list shows a page of them, newest first, older ones a click away.
-    held = person.achievements.values_list(
-        "milestone__ability", "milestone__level", "milestone__miles"
-    )
-    highest = highest_milestones(
-        Achievement(membership=person, milestone=Milestone(ability_id=a, level=level, miles=m))
-        for a, level, m in held
-    )[person.pk]
+    # The journey, chart and readiness read every milestone held; the list shows a page of
+    # them, newest first, older ones a click away.
+    highest = highest_milestones(person.achievements.all())[person.pk]
     achievements = Window(
         person.achievements.select_related("milestone__ability", "awarded_by__user"),
         request.GET.get("achievements"),

@@ -200,9 +200,7 @@ def my_team(request: HttpRequest, org: str) -> HttpResponse:
         .annotate(last=Max("observed_on"))
         .values_list("subject", "last")
     )
-    highest = highest_milestones(
-        Achievement.objects.filter(membership__in=people).select_related("milestone")
-    )
+    highest = highest_milestones(Achievement.objects.filter(membership__in=people))
     # What each role of the page's people requires: the levels only, grouped by role once.
     by_role = defaultdict(list)
     for pk, role_id, ability_id, level in (

@@ -97,7 +97,7 @@ def role_page(request: HttpRequest, org: str, role: str) -> TemplateResponse:
         ]
         achievements = Achievement.objects.filter(
             membership__in=list(page), milestone__ability__in=role.requirements.values("ability")
-        ).select_related("milestone")
+        )
         highest = highest_milestones(achievements)
         for person in page:
             shown = check_requirements(requirements, highest[person.pk])
