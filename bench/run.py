@@ -200,7 +200,7 @@ def table(demo: dict, grown: dict, scale: int) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--scale", type=int, default=100)
-    parser.add_argument("--requests", type=int, default=20, help="timed requests per page")
+    parser.add_argument("--requests", type=int, default=50, help="timed requests per page")
     parser.add_argument("--rps-seconds", type=float, default=10)
     args = parser.parse_args()
     os.environ.update(ENV)
