@@ -272,13 +272,16 @@ class Membership(models.Model):
 
     @transaction.atomic
     def save(self, *args, **kwargs) -> None:
+        adding, update_fields = self._state.adding, kwargs.get("update_fields")
+        # Only a save that may change the manager may move the line (not, say, leaving's).
+        may_move = adding or update_fields is None or "manager" in update_fields
         before = (
-            None
-            if self._state.adding
-            else (Membership.objects.filter(pk=self.pk).values_list("manager_id", "line").first())
+            Membership.objects.filter(pk=self.pk).values_list("manager_id", "line").first()
+            if may_move and not adding
+            else None
         )
         super().save(*args, **kwargs)
-        if before is None or before[0] != self.manager_id or not before[1]:
+        if may_move and (before is None or before[0] != self.manager_id or not before[1]):
             self._move_line(before[1] if before else "")
         self.user.sync_staff()
 
