@@ -1,7 +1,8 @@
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count, OuterRef, Q, Subquery, Value
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce, Concat, NullIf, Trim
+from django.db.models.lookups import StartsWith
 from django.utils import timezone
 
 from abilities.models import Ability
@@ -35,11 +36,13 @@ class ObservationQuerySet(models.QuerySet):
             return self.filter(public)
         mine = Membership.objects.filter(user=user, active=True).order_by()
         administered = mine.filter(level=Membership.Level.ADMIN).values("organization")
-        managed = Q(subject__in=Membership.objects.reporting_to(mine).order_by()) | Q(
+        # Whether the viewer manages an observation's subject is asked from the subject's side:
+        # does one of the viewer's (one or two) lines start the subject's? Listing the viewer's
+        # reports instead reads everyone for the head of a company, on every page.
+        above_subject = mine.filter(StartsWith(OuterRef("subject__line"), F("line")))
+        managed = Exists(above_subject.exclude(pk=OuterRef("subject"))) | Q(
             organization__in=administered
         )
-        # `managed` once: its reporting line (everyone, for the head of a company) is walked
-        # once per query, not once per privacy level it opens.
         return self.filter(
             public
             | Q(observer__in=mine)
