@@ -59,6 +59,16 @@ def check_requirements(
     ]
 
 
+def requirements_met(
+    required: Iterable[tuple[int, int]], highest_by_ability: dict[int, Held]
+) -> int:
+    """How many of the (ability id, level) requirements the milestones held meet."""
+    return sum(
+        getattr(highest_by_ability.get(ability_id), "level", 0) >= level
+        for ability_id, level in required
+    )
+
+
 @dataclass(frozen=True)
 class ChartRow:
     """One bar of the person page's chart, with its geometry worked out on the server."""

@@ -106,6 +106,13 @@ class Observation(SavedAtomically):
             ),
             models.CheckConstraint(condition=~Q(story=""), name="observation_story_not_empty"),
         ]
+        # A person's observations newest first (their page, My team's "last observed"): read
+        # in order from here and stopped early, instead of gathered and sorted.
+        indexes = [
+            models.Index(
+                fields=["subject", "-observed_on", "-created_at"], name="observation_by_subject"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.subject.user} using {self.ability} ({self.observed_on})"

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import OuterRef, Subquery
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from gruuv.paging import Window
 from gruuv.rendering import render
 from milestones.models import Achievement, Requirement
-from milestones.progress import check_requirements, highest_milestones, journey_miles
+from milestones.progress import highest_milestones, journey_miles, requirements_met
 from observations.models import Observation
 from organizations.access import (
     may_administer,
@@ -25,7 +25,7 @@ from organizations.access import (
 )
 from organizations.forms import InviteForm, MemberForm
 from organizations.invitations import send_invitation
-from organizations.models import Invitation, Membership
+from organizations.models import Invitation, Membership, Role
 
 PAGE_SIZE = 50
 
@@ -189,37 +189,36 @@ def my_team(request: HttpRequest, org: str) -> HttpResponse:
         .prefetch_related("roles")
         .order_by("user__first_name", "user__last_name", "user__username")
     )
-    page = Paginator(reports, PAGE_SIZE).get_page(request.GET.get("page"))
-    people = list(page)
-    # The latest observation the viewer may read, for this page's people only.
-    last_observed = dict(
+    # The latest observation the viewer may read about each person: per person, the newest
+    # first along the (subject, observed_on) index until one the viewer may read, instead of
+    # every observation about the page's people.
+    latest = (
         Observation.objects.visible_to(request.user)
-        .filter(subject__in=people)
-        .order_by()
-        .values("subject")
-        .annotate(last=Max("observed_on"))
-        .values_list("subject", "last")
+        .filter(subject=OuterRef("pk"))
+        .order_by("-observed_on")
+        .values("observed_on")[:1]
     )
+    page = Paginator(reports.annotate(last_observed=Subquery(latest)), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    people = list(page)
     highest = highest_milestones(Achievement.objects.filter(membership__in=people))
-    # What each role of the page's people requires: the levels only, grouped by role once.
+    # What each role of the page's people requires, as (ability, level) pairs, read once.
     by_role = defaultdict(list)
-    for pk, role_id, ability_id, level in (
-        Requirement.objects.filter(role__holders__in=people)
-        .values_list("pk", "role_id", "ability_id", "level")
-        .distinct()
-    ):
-        by_role[role_id].append(Requirement(pk=pk, ability_id=ability_id, level=level))
+    for role_id, ability_id, level in Requirement.objects.filter(
+        role__in=Role.objects.filter(holders__in=people)
+    ).values_list("role_id", "ability_id", "level"):
+        by_role[role_id].append((ability_id, level))
     rows = []
     for person in people:
-        required = [r for role in person.roles.all() for r in by_role[role.pk]]
-        checks = check_requirements(required, highest[person.pk])
+        required = [pair for role in person.roles.all() for pair in by_role[role.pk]]
         rows.append(
             {
                 "person": person,
-                "last_observed": last_observed.get(person.pk),
+                "last_observed": person.last_observed,
                 "miles": journey_miles(highest[person.pk]),
-                "met": sum(check.met for check in checks),
-                "required": len(checks),
+                "met": requirements_met(required, highest[person.pk]),
+                "required": len(required),
             }
         )
     context = {
