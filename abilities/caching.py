@@ -12,7 +12,6 @@ old rows is stored under an old key that nobody asks for again. Entries are not 
 expire (`TIMEOUT`) or are evicted (Redis from `REDIS_URL`, local memory otherwise).
 """
 
-import hashlib
 from functools import cache as cache_in_process
 
 from django.conf import settings
@@ -31,11 +30,10 @@ from django.utils.safestring import SafeString, mark_safe
 
 from abilities.health import freshness
 from abilities.models import Ability
+from gruuv.fragments import TIMEOUT, cached_html, fragment_key
 from gruuv.paging import page_number
-from gruuv.release import release
 from organizations.models import Organization
 
-TIMEOUT = 24 * 60 * 60
 # Stand in for the visitor's CSRF token and CSP nonce in a stored page; each answer gets its
 # visitor's own.
 CSRF_PLACEHOLDER = "gruuv-csrf-token-placeholder"
@@ -44,19 +42,15 @@ NONCE_PLACEHOLDER = "gruuv-csp-nonce-placeholder"
 
 def framework_html(organization: Organization, ability: Ability) -> SafeString:
     """The description and milestone ladder of `ability`, rendered once per content version."""
-    key = _key(
+    key = fragment_key(
         "ability-framework", ability.pk, ability.updated_at.isoformat(), organization.uses_miles
     )
-    html = cache.get(key)
-    if html is None:
-        context = {
-            "organization": organization,
-            "ability": ability,
-            "milestones": ability.milestones.prefetch_related("examples"),
-        }
-        html = render_to_string("abilities/_framework.html", context)
-        cache.set(key, html, TIMEOUT)
-    return mark_safe(html)  # our template's output, escaped when it was rendered
+    context = {
+        "organization": organization,
+        "ability": ability,
+        "milestones": ability.milestones.prefetch_related("examples"),
+    }
+    return cached_html(key, lambda: render_to_string("abilities/_framework.html", context))
 
 
 def ability_rows_html(organization: Organization, rows) -> list[SafeString]:
@@ -64,7 +58,7 @@ def ability_rows_html(organization: Organization, rows) -> list[SafeString]:
     ability's content version, its badges as of now (its counts and freshness) and the
     organization's address in its link. A page of fifty is then one read of the cache."""
     keys = [
-        _key(
+        fragment_key(
             "ability-row",
             organization.slug,
             ability.pk,
@@ -96,7 +90,7 @@ class PublicPage:
             return
         pk, updated_at, *versions = row
         shown_freshness = freshness(updated_at, timezone.now())
-        self.key = _key(
+        self.key = fragment_key(
             "ability-page",
             pk,
             updated_at.isoformat(),
@@ -186,8 +180,3 @@ def _anonymous_plain_visit(request: HttpRequest) -> bool:
         and not {settings.SESSION_COOKIE_NAME, CookieStorage.cookie_name} & request.COOKIES.keys()
         and set(request.GET) <= {"page"}
     )
-
-
-def _key(kind: str, *parts) -> str:
-    digest = hashlib.sha256(repr((release(), *parts)).encode()).hexdigest()
-    return f"{kind}:{digest}"

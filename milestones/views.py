@@ -3,9 +3,11 @@
 from django.db.models import Case, Prefetch, Value, When
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_POST
 
+from gruuv.fragments import cached_html, list_key
 from gruuv.paging import Window
 from gruuv.rendering import render
 from milestones.forms import AwardForm
@@ -36,6 +38,17 @@ CHART_ROWS = 40
 def people(request: HttpRequest, org: str) -> TemplateResponse:
     organization, membership = organization_for_member(request, org)
     former = request.GET.get("former") == "1"
+    # Kept rendered per version of what it shows; `people_version` moves with every change.
+    key = list_key(
+        request, {"page", "former"}, "people-list",
+        organization.pk, organization.slug, organization.uses_miles, organization.people_version,
+    )  # fmt: skip
+    listing = cached_html(key, lambda: _people_list(request, organization, former))
+    context = {"organization": organization, "membership": membership, "former": former}
+    return render(request, "milestones/people.html", context | {"people_list": listing})
+
+
+def _people_list(request: HttpRequest, organization: Organization, former: bool) -> str:
     members = (
         organization.memberships.filter(active=not former)
         .select_related("user")
@@ -45,9 +58,8 @@ def people(request: HttpRequest, org: str) -> TemplateResponse:
     page = Window(members, request.GET.get("page"), PEOPLE_PER_PAGE)
     highest = highest_milestones(Achievement.objects.filter(membership__in=list(page)))
     rows = [(person, journey_miles(highest[person.pk])) for person in page]
-    context = {"organization": organization, "membership": membership, "rows": rows}
-    context |= {"former": former, "page": page}
-    return render(request, "milestones/people.html", context)
+    context = {"request": request, "organization": organization, "rows": rows, "page": page}
+    return render_to_string("milestones/people.html#people-list", context)
 
 
 def _person(organization: Organization, username: str) -> Membership:

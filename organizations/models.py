@@ -10,7 +10,7 @@ from django.db import models, transaction
 from django.db.models import Exists, F, OuterRef, Q, Value
 from django.db.models.functions import Concat, Replace, Substr
 from django.db.models.lookups import StartsWith
-from django.db.models.signals import post_delete, post_save, pre_delete
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from django.dispatch import receiver
 from django.utils import timezone
 
@@ -114,6 +114,18 @@ class Organization(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        """Save every field but `people_version`, which only moves forward in the database: an
+        organization read before a change and saved after it would otherwise set it back to a
+        version whose kept pages are out of date."""
+        if self.pk is not None and not self._state.adding and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = [
+                field.name
+                for field in self._meta.concrete_fields
+                if not field.primary_key and field.name != "people_version"
+            ]
+        super().save(*args, **kwargs)
 
     @classmethod
     def address_problem(cls, slug: str) -> str | None:
@@ -478,14 +490,18 @@ def other_organization_errors(instance: models.Model, anchor: str, *related: str
     }
 
 
-# A person's or a role's name appears on pages cached by content version (the anonymous ability
-# page), so renaming either moves the organization's `people_version`, which is in their keys.
-# The move happens after the change is saved (post_save), never before: a page read in between
-# is stored under the old version, which nobody asks for again.
-NAMES_SHOWN = {"username", "first_name", "last_name"}
+# The people, Team, My team and roles lists are kept rendered (and a person's or a role's name
+# appears on the cached anonymous ability page), keyed by the organization's `people_version`:
+# whatever they show moves it. Here: people, their names and email addresses, memberships (level,
+# manager, leaving), roles and the roles each person holds; milestones held and what roles
+# require move it from `milestones.models`. The move happens after the change is saved
+# (post_save, in the change's transaction), never before: a page read in between is stored
+# under the old version, which nobody asks for again.
+NAMES_SHOWN = {"username", "first_name", "last_name", "email"}
 
 
-def _organizations_changed(organization_ids) -> None:
+def people_changed(organization_ids) -> None:
+    """Move the `people_version` of these organizations (ids, or a query of them)."""
     Organization.objects.filter(pk__in=organization_ids).update(
         people_version=F("people_version") + 1
     )
@@ -495,7 +511,14 @@ def _organizations_changed(organization_ids) -> None:
 @receiver([post_save, post_delete], sender=Membership, dispatch_uid="people-version-membership")
 def _role_or_membership_changed(sender, instance, raw=False, **kwargs) -> None:
     if not raw:
-        _organizations_changed([instance.organization_id])
+        people_changed([instance.organization_id])
+
+
+@receiver(m2m_changed, sender=Membership.roles.through, dispatch_uid="people-version-roles-held")
+def _roles_held_changed(sender, instance, action, reverse, pk_set, **kwargs) -> None:
+    if action in {"post_add", "post_remove", "post_clear"}:
+        # From either side: a membership's roles, or a role's holders.
+        people_changed([instance.organization_id])
 
 
 @receiver(pre_delete, sender=Membership, dispatch_uid="membership-lines-on-delete")
@@ -512,4 +535,4 @@ def _reports_become_the_top(sender, instance, **kwargs) -> None:
 def _person_renamed(sender, instance, raw=False, update_fields=None, **kwargs) -> None:
     if raw or (update_fields is not None and not NAMES_SHOWN & set(update_fields)):
         return  # signing in saves last_login only
-    _organizations_changed(instance.memberships.values("organization"))
+    people_changed(instance.memberships.values("organization"))

@@ -6,12 +6,14 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import OuterRef, Subquery
+from django.db.models import OuterRef, Subquery, prefetch_related_objects
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from gruuv.fragments import cached_html, fragment_key, list_key
 from gruuv.paging import Window
 from gruuv.rendering import render
 from milestones.models import Achievement, Requirement
@@ -38,25 +40,77 @@ def _admin(request: HttpRequest, org: str):
 
 def _team_context(request, organization, membership, invite_form) -> dict:
     former = request.GET.get("former") == "1"
-    people = (
-        organization.memberships.filter(active=not former)
-        .select_related("user", "manager__user")
-        .prefetch_related("roles")
-        .order_by("user__first_name", "user__last_name", "user__username")
-    )
+    # The members' table is kept rendered per version of what it shows (`people_version` moves
+    # with every change); its page links keep the invitations' page.
+    key = list_key(
+        request, {"page", "former", "invitations"}, "team-people",
+        organization.pk, organization.slug, organization.name, organization.people_version,
+    )  # fmt: skip
     invitations = organization.invitations.select_related("invited_by__user").order_by(
         "-created_at"
     )
     return {
         "organization": organization,
         "membership": membership,
-        "people": Paginator(people, PAGE_SIZE).get_page(request.GET.get("page")),
+        "team_people": cached_html(key, lambda: _team_people(request, organization, former)),
         "former": former,
         "invitations": Window(
             invitations, request.GET.get("invitations"), PAGE_SIZE, "invitations"
         ),
         "invite_form": invite_form,
+        # A blank invitation form (forty roles to tick, at a company's size) is kept rendered
+        # too; one with errors is not.
+        "invite_form_html": cached_html(
+            None
+            if invite_form.is_bound
+            else fragment_key(
+                "invite-form", organization.pk, organization.slug, organization.people_version
+            ),
+            invite_form.render,
+        ),
     }
+
+
+def _team_people(request: HttpRequest, organization, former: bool) -> str:
+    people = (
+        organization.memberships.filter(active=not former)
+        .select_related("user", "manager__user")
+        .prefetch_related("roles")
+        .order_by("user__first_name", "user__last_name", "user__username")
+    )
+    context = {
+        "request": request,
+        "organization": organization,
+        "former": former,
+        "people": Paginator(people, PAGE_SIZE).get_page(request.GET.get("page")),
+    }
+    return render_to_string("organizations/team.html#team-people", context)
+
+
+def _team_rows(request: HttpRequest, organization, page) -> str:
+    people = list(page)
+    prefetch_related_objects(people, "roles")
+    highest = highest_milestones(Achievement.objects.filter(membership__in=people))
+    # What each role of the page's people requires, as (ability, level) pairs, read once.
+    by_role = defaultdict(list)
+    for role_id, ability_id, level in Requirement.objects.filter(
+        role__in=Role.objects.filter(holders__in=people)
+    ).values_list("role_id", "ability_id", "level"):
+        by_role[role_id].append((ability_id, level))
+    rows = []
+    for person in people:
+        required = [pair for role in person.roles.all() for pair in by_role[role.pk]]
+        rows.append(
+            {
+                "person": person,
+                "last_observed": person.last_observed,
+                "miles": journey_miles(highest[person.pk]),
+                "met": requirements_met(required, highest[person.pk]),
+                "required": len(required),
+            }
+        )
+    context = {"request": request, "organization": organization, "page": page, "rows": rows}
+    return render_to_string("organizations/my_team.html#team-list", context)
 
 
 @members_only
@@ -186,7 +240,6 @@ def my_team(request: HttpRequest, org: str) -> HttpResponse:
         Membership.objects.reports_of(membership)
         .active()
         .select_related("user", "manager__user")
-        .prefetch_related("roles")
         .order_by("user__first_name", "user__last_name", "user__username")
     )
     # The latest observation the viewer may read about each person: per person, the newest
@@ -201,30 +254,16 @@ def my_team(request: HttpRequest, org: str) -> HttpResponse:
     page = Paginator(reports.annotate(last_observed=Subquery(latest)), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    people = list(page)
-    highest = highest_milestones(Achievement.objects.filter(membership__in=people))
-    # What each role of the page's people requires, as (ability, level) pairs, read once.
-    by_role = defaultdict(list)
-    for role_id, ability_id, level in Requirement.objects.filter(
-        role__in=Role.objects.filter(holders__in=people)
-    ).values_list("role_id", "ability_id", "level"):
-        by_role[role_id].append((ability_id, level))
-    rows = []
-    for person in people:
-        required = [pair for role in person.roles.all() for pair in by_role[role.pk]]
-        rows.append(
-            {
-                "person": person,
-                "last_observed": person.last_observed,
-                "miles": journey_miles(highest[person.pk]),
-                "met": requirements_met(required, highest[person.pk]),
-                "required": len(required),
-            }
-        )
+    # The rest of each row (roles, journey, readiness) is kept rendered per version of what it
+    # shows: `people_version` moves with every change of it.
+    key = list_key(
+        request, {"page"}, "my-team",
+        organization.pk, organization.slug, organization.uses_miles, organization.people_version,
+        page.paginator.count, [(person.pk, person.last_observed) for person in page],
+    )  # fmt: skip
     context = {
         "organization": organization,
         "membership": membership,
-        "page": page,
-        "rows": rows,
+        "team_list": cached_html(key, lambda: _team_rows(request, organization, page)),
     }
     return render(request, "organizations/my_team.html", context)

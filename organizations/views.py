@@ -5,10 +5,12 @@ from django.db import IntegrityError
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_POST
 
 from gruuv.demo import EXAMPLE_FRAMEWORKS
+from gruuv.fragments import cached_html, list_key
 from gruuv.framework.data import FrameworkImport, parse
 from gruuv.paging import Window
 from gruuv.rendering import render
@@ -68,12 +70,24 @@ REQUIREMENTS_PER_PAGE = 20
 
 def role_list(request: HttpRequest, org: str) -> TemplateResponse:
     organization, membership = organization_for_reader(request, org)
+    # Kept rendered per version of what it shows; `people_version` moves with every role and
+    # requirement change.
+    key = list_key(
+        request, {"page"}, "role-list",
+        organization.pk, organization.slug, organization.name, organization.people_version,
+    )  # fmt: skip
+    listing = cached_html(key, lambda: _role_list(request, organization))
+    context = {"organization": organization, "membership": membership, "role_list": listing}
+    return render(request, "organizations/role_list.html", context)
+
+
+def _role_list(request: HttpRequest, organization: Organization) -> str:
     roles = organization.roles.annotate(requirement_count=Count("requirements")).order_by(
         "kind", "name"
     )
     page = Window(roles, request.GET.get("page"), ROLES_PER_PAGE)
-    context = {"organization": organization, "membership": membership, "roles": page}
-    return render(request, "organizations/role_list.html", context)
+    context = {"request": request, "organization": organization, "roles": page}
+    return render_to_string("organizations/role_list.html#role-list", context)
 
 
 def role_page(request: HttpRequest, org: str, role: str) -> TemplateResponse:
