@@ -45,8 +45,18 @@ class ContentTracked(models.Model):
         return instance
 
     def _current_content(self) -> tuple:
-        fields = (self._meta.get_field(name) for name in self.content_fields)
-        return tuple(self.__dict__.get(field.attname) for field in fields)
+        loaded = self.__dict__
+        return tuple(loaded.get(attname) for attname in self._content_attnames())
+
+    @classmethod
+    def _content_attnames(cls) -> tuple[str, ...]:
+        """The content fields' attribute names, looked up once per model (every row loaded
+        asks: a page of fifty abilities would otherwise ask `_meta` a few hundred times)."""
+        attnames = cls.__dict__.get("_content_attnames_found")
+        if attnames is None:
+            attnames = tuple(cls._meta.get_field(name).attname for name in cls.content_fields)
+            cls._content_attnames_found = attnames
+        return attnames
 
     def content_changed(self) -> bool:
         if self._state.adding or not hasattr(self, "_loaded_content"):

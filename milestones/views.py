@@ -5,9 +5,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
+from django.utils.safestring import SafeString
 from django.views.decorators.http import require_POST
 
-from gruuv.fragments import cached_html, list_key
+from gruuv.fragments import cached_html, fragment_key, list_key
 from gruuv.paging import Window
 from gruuv.rendering import render
 from milestones.forms import AwardForm
@@ -104,6 +105,9 @@ def _person_context(request, organization, membership, person, award_form=None) 
         "achievements",
     )
     chart = milestone_chart(_chart_abilities(organization, person, highest), highest)
+    readiness = [
+        (role, check_requirements(role.requirements.all(), highest)) for role in person.roles.all()
+    ]
     may_award = may_award_milestones(membership, person)
     if may_award and award_form is None:
         award_form = AwardForm(organization, person)
@@ -113,12 +117,8 @@ def _person_context(request, organization, membership, person, award_form=None) 
         "person": person,
         "achievements": achievements,
         "journey_miles": journey_miles(highest),
-        "chart": chart,
-        "chart_height": chart_height(chart),
-        "readiness": [
-            (role, check_requirements(role.requirements.all(), highest))
-            for role in person.roles.all()
-        ],
+        "chart_html": _chart_html(organization, person, chart),
+        "readiness_html": _readiness_html(organization, person, readiness),
         "observations": Window(
             Observation.objects.visible_to(request.user)
             .filter(subject=person)
@@ -129,6 +129,35 @@ def _person_context(request, organization, membership, person, award_form=None) 
         ),
         "award_form": award_form if may_award else None,
     }
+
+
+def _chart_html(organization, person, chart) -> SafeString:
+    printed = [(row.ability.name, row.level, row.y, row.bar_width) for row in chart]
+    context = {"chart": chart, "chart_height": chart_height(chart)}
+    return _kept_part("chart", organization, person, printed, context)
+
+
+def _readiness_html(organization, person, readiness) -> SafeString:
+    printed = [
+        (role.name, role.slug, [
+            (check.met, check.requirement.ability.name, check.requirement.level,
+             check.requirement.strength, check.achieved_level)
+            for check in checks
+        ])
+        for role, checks in readiness
+    ]  # fmt: skip
+    return _kept_part("readiness", organization, person, printed, {"readiness": readiness})
+
+
+def _kept_part(name: str, organization, person, printed: list, context: dict) -> SafeString:
+    """A part of the person page rendered once for what it shows, whoever reads it: its key is
+    made of every value the part prints (`printed`: names, levels, geometry), so it cannot be
+    out of date."""
+    key = fragment_key(
+        f"person-{name}", organization.name, organization.slug, str(person.user), printed
+    )
+    context |= {"organization": organization, "person": person}
+    return cached_html(key, lambda: render_to_string(f"milestones/person.html#{name}", context))
 
 
 def _chart_abilities(organization, person, highest) -> list:
