@@ -251,15 +251,16 @@ def my_team(request: HttpRequest, org: str) -> HttpResponse:
         .order_by("-observed_on")
         .values("observed_on")[:1]
     )
-    page = Paginator(reports.annotate(last_observed=Subquery(latest)), PAGE_SIZE).get_page(
-        request.GET.get("page")
+    # A window, not a count of everyone below: for the head of a company that is everyone.
+    page = Window(
+        reports.annotate(last_observed=Subquery(latest)), request.GET.get("page"), PAGE_SIZE
     )
     # The rest of each row (roles, journey, readiness) is kept rendered per version of what it
     # shows: `people_version` moves with every change of it.
     key = list_key(
         request, {"page"}, "my-team",
         organization.pk, organization.slug, organization.uses_miles, organization.people_version,
-        page.paginator.count, [(person.pk, person.last_observed) for person in page],
+        page.has_next, [(person.pk, person.last_observed) for person in page],
     )  # fmt: skip
     context = {
         "organization": organization,

@@ -29,8 +29,8 @@ KEPT = {
     "people": 3,
     # the same, 4 invitations (the invitation form is kept too)
     "team": 4,
-    # the same as people, 4 count, 5 the page of reports with their latest readable observation
-    "my_team": 5,
+    # the same as people, 4 the page of reports with their latest readable observation
+    "my_team": 4,
     # the same as people
     "roles": 3,
 }

@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from observations.models import Observation
+from organizations import team
 from organizations.models import Invitation, Membership, Organization
 from tests.factories import (
     AchievementFactory,
@@ -183,9 +184,9 @@ def test_my_team_query_budget_is_fixed(
         person.roles.add(role)
     client.force_login(manager.user)
     # 1 session, 2 user, 3 their memberships with organizations (for the header too),
-    # 4 count, 5 reports with their latest readable observation, 6 their roles,
-    # 7 achievements, 8 requirements
-    with django_assert_num_queries(8):
+    # 4 a page of reports with their latest readable observation, 5 their roles,
+    # 6 achievements, 7 requirements
+    with django_assert_num_queries(7):
         response = client.get(reverse("my_team", args=["medium"]))
     assert len(response.context["rows"]) == reports
 
@@ -288,3 +289,32 @@ def test_older_invitations_are_a_click_away(client, admin, organization):
     assert 'href="?invitations=2"' in first.content.decode()
     older = {i.email for i in client.get(url + "?invitations=2").context["invitations"]}
     assert len(newest) == 50 and len(older) == 5 and not newest & older
+
+
+def test_the_second_page_of_my_team_holds_what_the_first_does_not(
+    client, manager, organization, monkeypatch
+):
+    monkeypatch.setattr(team, "PAGE_SIZE", 3)
+    for _ in range(5):
+        MembershipFactory(organization=organization, manager=manager)
+    client.force_login(manager.user)
+    url = reverse("my_team", args=["medium"])
+    first, second = client.get(url), client.get(url + "?page=2")
+    pages = [{row["person"].pk for row in r.context["rows"]} for r in (first, second)]
+    assert len(pages[0]) == 3 and len(pages[1]) == 2 and not pages[0] & pages[1]
+    assert 'href="?page=2"' in first.content.decode()
+    assert 'href="?page=2"' not in second.content.decode()
+
+
+def test_the_second_page_of_team_members_holds_what_the_first_does_not(
+    client, admin, organization, monkeypatch
+):
+    monkeypatch.setattr(team, "PAGE_SIZE", 3)
+    for _ in range(4):
+        MembershipFactory(organization=organization)
+    client.force_login(admin.user)
+    url = reverse("team", args=["medium"])
+    first, second = client.get(url), client.get(url + "?page=2")
+    pages = [{person.pk for person in r.context["people"]} for r in (first, second)]
+    assert len(pages[0]) == 3 and len(pages[1]) == 2 and not pages[0] & pages[1]
+    assert 'href="?page=2"' in first.content.decode()
