@@ -1,13 +1,15 @@
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.utils import timezone
 
 from abilities.caching import PublicPage, ability_rows_html, framework_html
-from abilities.health import badges, needing_attention, with_health
+from abilities.health import badges, freshness, needing_attention, with_health
 from abilities.history import History
 from gruuv.demo import EXAMPLE_FRAMEWORKS
+from gruuv.fragments import cached_html, list_key
 from gruuv.paging import Window
 from gruuv.rendering import render
 from observations.conversations import conversations_context
@@ -33,20 +35,40 @@ def organization_page(request: HttpRequest, org: str) -> TemplateResponse:
     abilities = organization.abilities.matching(query)
     if needs_attention:
         abilities = needing_attention(abilities, now)
-    listed = with_health(abilities.defer("description"))  # rows show the summary only
-    page = Paginator(listed, ABILITIES_PER_PAGE).get_page(request.GET.get("page"))
-    rows = [(ability, badges(ability, now)) for ability in page]
+    # The page's versions first: each ability's content and counts version, and its freshness as
+    # of now. The list is kept rendered under them; the rows themselves are read only to render.
+    versions = abilities.values_list("pk", "updated_at", "counts__version")
+    page = Paginator(versions, ABILITIES_PER_PAGE).get_page(request.GET.get("page"))
+    shown = [
+        (pk, updated_at, version, freshness(updated_at, now)) for pk, updated_at, version in page
+    ]
+    key = list_key(
+        request, {"q", "attention", "page"}, "ability-list",
+        organization.pk, organization.slug, page.paginator.count, shown,
+    ) if shown else None  # fmt: skip
     context = {
         "organization": organization,
         "membership": membership,
         "page": page,
-        "rows": rows,
-        "row_html": ability_rows_html(organization, rows),
         "query": query,
         "needs_attention": needs_attention,
         "examples": EXAMPLE_FRAMEWORKS,  # first run: an admin may start from one
     }
+    if key:
+        context["ability_list"] = cached_html(key, lambda: _ability_list(request, context, now))
+    else:
+        context["rows"] = []  # nothing found: the page says so, and may offer a first step
     return render(request, "abilities/organization.html", context, partials=["ability-list"])
+
+
+def _ability_list(request: HttpRequest, context: dict, now) -> str:
+    """The count, a page of abilities with their badges, and the links to other pages."""
+    page, organization = context["page"], context["organization"]
+    listed = with_health(organization.abilities.defer("description"))  # rows show the summary
+    loaded = {ability.pk: ability for ability in listed.filter(pk__in=[pk for pk, *_ in page])}
+    rows = [(loaded[pk], badges(loaded[pk], now)) for pk, *_ in page if pk in loaded]
+    found = {"request": request, "rows": rows, "row_html": ability_rows_html(organization, rows)}
+    return render_to_string("abilities/organization.html#ability-items", context | found)
 
 
 def ability_page(request: HttpRequest, org: str, ability: str) -> HttpResponse:
