@@ -23,8 +23,13 @@ FORM_TEMPLATE = "observations/observation_form.html"
 
 
 def _next_url(request: HttpRequest, fallback: str) -> str:
+    """Where to go after a save or a delete: `next` if it is a path on this site, else
+    `fallback`. Only a path starting with "/" counts: `redirect()` would take "thanks" for the
+    name of a view, and fail after the write."""
     candidate = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(candidate, {request.get_host()}, request.is_secure()):
+    if candidate.startswith("/") and url_has_allowed_host_and_scheme(
+        candidate, {request.get_host()}, request.is_secure()
+    ):
         return candidate
     return fallback
 

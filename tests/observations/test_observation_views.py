@@ -82,10 +82,31 @@ def test_recording_from_the_ability_page_returns_there(client, manager, subject,
     page = f"/{ability.organization.slug}/abilities/servers/"
     response = client.post(new_url(ability.organization), valid(subject, ability, next=page))
     assert response["Location"] == page
-    evil = client.post(
-        new_url(ability.organization), valid(subject, ability, next="https://evil.example/")
+    person = reverse("person", args=[ability.organization.slug, subject.user.username])
+    for elsewhere in ("https://evil.example/", "//evil.example/", "/\\evil.example/"):
+        evil = client.post(new_url(ability.organization), valid(subject, ability, next=elsewhere))
+        assert evil["Location"] == person, elsewhere
+
+
+@pytest.mark.parametrize("next_url", ["thanks", "observation_new", "medium/people/", "   "])
+def test_a_next_that_is_not_a_path_falls_back_after_every_write(
+    client, manager, subject, ability, next_url
+):
+    """Not a path on this site: the natural page, never a 500 after the write is saved."""
+    client.force_login(manager.user)
+    person = reverse("person", args=[ability.organization.slug, subject.user.username])
+    saved = client.post(new_url(ability.organization), valid(subject, ability, next=next_url))
+    assert (saved.status_code, saved["Location"]) == (302, person)
+    observation = Observation.objects.get()
+    edited = client.post(
+        edit_url(observation) + f"?next={next_url}", valid(subject, ability, story="Again")
     )
-    assert evil["Location"].startswith("/")
+    assert (edited.status_code, edited["Location"]) == (302, person)
+    observation.refresh_from_db()
+    assert observation.story == "Again"
+    deleted = client.post(delete_url(observation), {"next": next_url})
+    assert deleted.status_code == 302 and deleted["Location"].startswith("/medium/")
+    assert not Observation.objects.exists()
 
 
 def test_htmx_recording_answers_a_fresh_form_and_a_refresh_event(
