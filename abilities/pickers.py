@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from abilities.models import Ability
 from gruuv.forms import SearchWidget, only_match, typed
+from gruuv.numbers import whole_number
 from gruuv.rendering import render
 from organizations.access import organization_for_reader
 from organizations.models import Organization
@@ -29,8 +30,8 @@ def find(abilities: QuerySet, text: str) -> list[Ability]:
     found = list(abilities.filter(name__iexact=text)[:2]) or list(
         abilities.filter(slug__iexact=text)[:2]
     )
-    if not found and text.isascii() and text.isdigit() and len(text) <= 18:
-        found = list(abilities.filter(pk=int(text)))
+    if not found and (pk := whole_number(text)) is not None:
+        found = list(abilities.filter(pk=pk))
     return found
 
 

@@ -1,11 +1,12 @@
 """A page of a list without counting the list: for pages whose query budget has no room."""
 
+from gruuv.numbers import whole_number
+
 
 def page_number(value: str | None) -> int:
     """`?page=` as a page number; anything odd (letters, "²", 0, negatives) is the first page."""
-    if value and value.isascii() and value.isdigit():
-        return max(1, min(int(value), 10**6))
-    return 1
+    number = whole_number(value)
+    return 1 if number is None else max(1, min(number, 10**6))
 
 
 class Window:

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 from django_htmx.http import trigger_client_event
 
 from abilities.models import Ability
+from gruuv.numbers import whole_number
 from gruuv.paging import Window
 from gruuv.rendering import render
 from observations.forms import ConversationForm, MessageForm
@@ -91,7 +92,8 @@ def _thread_context(request, organization, membership, conversation, reply_form)
     """The latest page of messages, or the page before `?before=<id>`."""
     messages = conversation.messages.select_related("author__user").order_by("-pk")
     if before := request.GET.get("before", ""):
-        messages = messages.filter(pk__lt=int(before)) if before.isdigit() else messages.none()
+        number = whole_number(before)
+        messages = messages.filter(pk__lt=number) if number is not None else messages.none()
     # One more than a page tells whether earlier messages exist, without a COUNT query.
     page = list(messages[: MESSAGES_PER_PAGE + 1])
     has_earlier = len(page) > MESSAGES_PER_PAGE

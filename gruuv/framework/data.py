@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from abilities.models import Ability
+from gruuv.numbers import whole_number
 from milestones.models import Achievement, Example, Milestone, Requirement, default_miles
 from organizations.models import Organization, Role
 
@@ -425,7 +426,8 @@ def parse_csv(text: str, organization: Organization) -> dict:
         if not name:
             errors.append(f"row {number}.ability: must not be empty")
             continue
-        if not row["level"].isdigit() or not 1 <= int(row["level"]) <= 5:
+        level = whole_number(row["level"], most_digits=1)
+        if level is None or not 1 <= level <= 5:
             errors.append(f"row {number}.level: must be 1 to 5")
             continue
         ability = abilities.setdefault(
@@ -433,15 +435,14 @@ def parse_csv(text: str, organization: Organization) -> dict:
         )
         for column, key in ABILITY_COLUMNS:
             errors += _set_once(ability, key, row.get(column, ""), number, column, name)
-        level = int(row["level"])
         milestone = ability["milestones"].setdefault(level, {"level": level, "examples": []})
         for column, key in MILESTONE_COLUMNS:
             value = row.get(column, "")
             if key == "miles" and value:
-                if not value.isdigit():
+                value = whole_number(value)
+                if value is None:
                     errors.append(f"row {number}.miles: must be a whole number")
                     continue
-                value = int(value)
             errors += _set_once(milestone, key, value, number, column, name)
         if row["behaviour"]:
             milestone["examples"].append(

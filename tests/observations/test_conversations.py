@@ -316,6 +316,16 @@ def test_a_long_thread_shows_the_latest_page_and_loads_earlier_on_demand(
     assert "Show earlier messages" not in first_page.content.decode()
 
 
+@pytest.mark.parametrize("before", ["%C2%B2", "%D9%A3", "-1", "1e3", "99999999999999999999999"])
+def test_an_odd_before_shows_no_earlier_messages_and_no_error(client, conversation, member, before):
+    """Digits of other scripts, signs and numbers past the database's: a plain page, no 500."""
+    MessageFactory(conversation=conversation, author=member, body="Said before")
+    client.force_login(member.user)
+    response = client.get(f"{thread_url(conversation)}?before={before}")
+    assert response.status_code == 200
+    assert "Said before" not in response.content.decode()
+
+
 @pytest.mark.parametrize("messages", [1, 200])
 def test_thread_query_budget_does_not_grow(
     client, conversation, member, messages, django_assert_num_queries

@@ -355,6 +355,10 @@ def test_csv_updates_only_the_abilities_it_lists(tmp_path, organization):
          "row 3.milestone_summary: differs from an earlier row for “Servers”"),
         ("ability,level,behaviour,miles\nServers,1,x,lots\n",
          "row 2.miles: must be a whole number"),
+        # Digits `str.isdigit` accepts and `int` refuses or reads: a number in ASCII only.
+        ("ability,level,behaviour\nServers,²,x\n", "row 2.level: must be 1 to 5"),
+        ("ability,level,behaviour\nServers,٣,x\n", "row 2.level: must be 1 to 5"),
+        ("ability,level,behaviour,miles\nServers,1,x,²\n", "row 2.miles: must be a whole number"),
     ],
 )  # fmt: skip
 def test_csv_errors_name_the_row(tmp_path, organization, sheet, message):
