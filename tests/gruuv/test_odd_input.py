@@ -50,6 +50,17 @@ def test_a_nul_character_in_the_address_is_a_clear_400(client, db):
     assert "NUL character" in response.content.decode()
 
 
+@pytest.mark.parametrize(
+    "path",
+    ["/medium/people/a%00b/", "/medium/roles/a%00b/", "/medium/abilities/a%00b/", "/a%00b/"],
+)
+def test_a_nul_character_in_a_path_segment_is_a_clear_400(client, member, path):
+    client.force_login(member.user)
+    response = client.get(path)
+    assert response.status_code == 400
+    assert "NUL character" in response.content.decode()
+
+
 def test_a_framework_file_with_a_nul_character_is_refused():
     from gruuv.framework.data import FrameworkError, parse
 
