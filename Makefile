@@ -1,14 +1,24 @@
 # Two commands: `make run` serves the demo, `make test` runs the whole suite.
 PYTHON ?= python3
-UV := $(shell command -v uv 2>/dev/null || echo "$(PYTHON) -m uv")
 HOST ?= 127.0.0.1:8000
+# uv, whichever answers `--version`: the one on PATH (a pyenv shim for a missing uv is on PATH
+# and then fails, so finding it is not enough), else `python -m uv`, else a private copy in
+# .tools/, installed with `pip --target` (nothing written to the system's Python, so Debian's
+# PEP 668 refusal does not apply).
+UV_PRIVATE := .tools/uv/bin/uv
+UV := $(shell if uv --version >/dev/null 2>&1; then echo uv; \
+	elif $(PYTHON) -m uv --version >/dev/null 2>&1; then echo "$(PYTHON) -m uv"; \
+	else echo $(UV_PRIVATE); fi)
 
 .PHONY: install run test lint format bench
 
-install:
-	@command -v uv >/dev/null 2>&1 || $(PYTHON) -m uv --version >/dev/null 2>&1 \
-		|| (echo "Installing uv…" && $(PYTHON) -m pip install --quiet uv)
+install: $(filter $(UV_PRIVATE),$(UV))
 	$(UV) sync --frozen
+
+$(UV_PRIVATE):
+	@echo "Installing uv into .tools/ (no usable uv found)…"
+	$(PYTHON) -m pip install --quiet --disable-pip-version-check --target .tools/uv uv
+	$(UV_PRIVATE) --version
 
 run: install
 	$(UV) run python manage.py migrate --no-input
