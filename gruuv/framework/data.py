@@ -7,6 +7,7 @@ docs/framework.schema.json, which validates every import.
 import csv
 import io
 import json
+import re
 from functools import cache
 from pathlib import Path
 
@@ -121,6 +122,7 @@ def file_format(filename: str) -> str:
 def read(organization: Organization, text: str, fmt: str) -> "FrameworkImport":
     """The import a file's text asks for: YAML and JSON make the whole framework match the file,
     CSV updates only the abilities it lists. Raises FrameworkError for a refused file."""
+    _refuse_oversized(text)
     if fmt == "csv":
         return FrameworkImport(
             organization, parse_csv(text, organization), abilities_only=True, reason="CSV import"
@@ -128,15 +130,46 @@ def read(organization: Organization, text: str, fmt: str) -> "FrameworkImport":
     return FrameworkImport(organization, parse(text, fmt), reason="Framework import")
 
 
+# A framework of a thousand abilities, five milestones and three examples each is under 2 MB,
+# and nests six levels deep (abilities, an ability, milestones, a milestone, examples, one).
+MOST_BYTES = 8 * 1024 * 1024
+MOST_NESTING = 32
+TOO_DEEP = f"the file nests lists or mappings more than {MOST_NESTING} deep; a framework needs six"
+
+
 def parse(text: str, fmt: str = "yaml") -> dict:
     _refuse_nul(text)
+    _refuse_deep_nesting(text)
     try:
         data = json.loads(text) if fmt == "json" else yaml.safe_load(text)
     except (ValueError, yaml.YAMLError) as error:
         raise FrameworkError([f"the file is not valid {fmt.upper()}: {error}"]) from error
+    except RecursionError as error:  # nesting without brackets ("- - - - x") gets here
+        raise FrameworkError([TOO_DEEP]) from error
     if not isinstance(data, dict):
         raise FrameworkError(["the file must hold a mapping with format, roles and abilities"])
     return data
+
+
+def _refuse_oversized(text: str) -> None:
+    if len(text) > MOST_BYTES:
+        raise FrameworkError([f"the file is larger than {MOST_BYTES // (1024 * 1024)} MB"])
+
+
+# Double-quoted text (JSON's strings, YAML's quoted scalars), whose brackets are words, not
+# nesting; then the brackets that are left.
+QUOTED = re.compile(r'"(?:[^"\\]|\\.)*"')
+BRACKETS = re.compile(r"[\[\]{}]")
+
+
+def _refuse_deep_nesting(text: str) -> None:
+    """Refuse brackets nested past MOST_NESTING before a parser recurses into them: YAML's
+    spends seconds on a file of opening brackets before it gives up."""
+    depth = 0
+    for bracket in BRACKETS.finditer(QUOTED.sub("", text)):
+        depth += 1 if bracket.group() in "[{" else -1
+        if depth > MOST_NESTING:
+            raise FrameworkError([TOO_DEEP])
 
 
 def _refuse_nul(text: str) -> None:
