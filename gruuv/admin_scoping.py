@@ -1,9 +1,11 @@
 """Django admin scoped to organizations: staff who are not superusers see only those they admin."""
 
 from django.contrib import admin
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.contenttypes.views import shortcut
 from django.core.exceptions import ValidationError
+from django.db import DataError, router, transaction
 from django.http import Http404, HttpRequest
 
 from organizations.models import Organization, User, organization_id_of
@@ -92,6 +94,17 @@ class OrganizationScoped:
 
 
 class ScopedModelAdmin(OrganizationScoped, admin.ModelAdmin):
+    def get_changelist_instance(self, request):
+        """A list whose address asks what the database cannot answer (a year past 9999, a
+        `__regex` that is no pattern) is admin's "invalid lookup" answer, not a 500. The list
+        counts its rows here, so the error shows here; a savepoint keeps a failed count from
+        spoiling the request's transaction."""
+        try:
+            with transaction.atomic(using=router.db_for_read(self.model)):
+                return super().get_changelist_instance(request)
+        except (OverflowError, DataError) as error:
+            raise IncorrectLookupParameters(error) from error
+
     def get_object(self, request, object_id, from_field=None):
         # Another organization's object, or none at all: a 404, not a redirect that hints.
         obj = super().get_object(request, object_id, from_field)

@@ -66,8 +66,9 @@ def test_ability_list_shows_health_icons_in_fixed_queries(
     for _ in range(30):
         ability_with_ladder(organization=organization)
     # session, user, admin organizations, count, filtered count, abilities with health, filter
-    # choices: a fixed handful however many abilities there are.
-    with django_assert_max_num_queries(10):
+    # choices, and the savepoint around the list (two statements inside a test's transaction):
+    # a fixed handful however many abilities there are.
+    with django_assert_max_num_queries(12):
         response = medium_admin.get(changelist_url(Ability))
     assert response.content.decode().count('title="Associated with no roles"') == 30
 
@@ -276,3 +277,21 @@ def test_the_add_ability_form_starts_with_the_organization_and_five_levels(clien
     assert response.context["adminform"].form["organization"].value() == str(admin.organization.pk)
     formset = response.context["inline_admin_formsets"][0].formset
     assert [form["level"].value() for form in formset.forms] == [1, 2, 3, 4, 5]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "story__regex=%5B",  # "[": no pattern
+        "observed_on__year=2147483648",
+        "observed_on__year=99999&observed_on__month=1",
+    ],
+)
+def test_a_lookup_the_database_cannot_answer_is_admin_s_invalid_lookup(
+    medium_admin, organization, servers, query
+):
+    ObservationFactory(organization=organization, ability=servers)
+    url = reverse("admin:observations_observation_changelist")
+    response = medium_admin.get(f"{url}?{query}")
+    assert (response.status_code, response["Location"]) == (302, f"{url}?e=1")
+    assert medium_admin.get(url).status_code == 200  # the request's transaction is intact
