@@ -55,20 +55,30 @@ PAGES = [
 ]
 
 
-def manage(*args: str) -> None:
-    subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=os.environ | ENV, check=True)
+GROWN_DATABASE_URL = f"{DATABASE_URL}_grown"
+# The two sizes are measured in turns, a few requests a page each time, so that the machine
+# slowing down or speeding up over the minutes of a run moves both sizes alike.
+ROUNDS = 5
 
 
-def fresh_database() -> None:
-    url = urlparse(DATABASE_URL)
+def env(database: str = DATABASE_URL) -> dict:
+    return os.environ | ENV | {"DATABASE_URL": database}
+
+
+def manage(*args: str, database: str = DATABASE_URL) -> None:
+    subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env(database), check=True)
+
+
+def fresh_database(database: str) -> None:
+    url = urlparse(database)
     where = ["-h", url.hostname or "127.0.0.1", "-p", str(url.port or 5432)]
     where += ["-U", url.username or "postgres"]
     name = url.path.lstrip("/")
     subprocess.run(["dropdb", *where, "--if-exists", name], check=True)
     subprocess.run(["createdb", *where, name], check=True)
-    manage("migrate", "-v0")
-    manage("load_demo", "--force")
-    manage("collectstatic", "--no-input", "-v0")  # DEBUG is off: hashed static files
+    manage("migrate", "-v0", database=database)
+    manage("load_demo", "--force", database=database)
+    manage("collectstatic", "--no-input", "-v0", database=database)  # DEBUG is off
 
 
 class QueryCounter:
@@ -132,7 +142,7 @@ def measure(requests: int) -> dict:
             "queries": query_count,
             "kb": kb,
             "p50": statistics.median(timed),
-            "p95": timed[max(0, round(0.95 * len(timed)) - 1)],
+            "times": timed,
         }
     return results
 
@@ -161,13 +171,13 @@ def requests_per_second(url: str, seconds: float, clients: int = 8) -> float:
     return sum(done) / seconds
 
 
-def serve_and_count(seconds: float) -> dict:
+def serve_and_count(seconds: float, database: str) -> dict:
     """gunicorn (2 workers, the PostgreSQL pool) serving the ability page and the bare view."""
     port = "8765"
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "bench.wsgi", "--workers", "2", "--bind",
          f"127.0.0.1:{port}", "--log-level", "warning"],
-        cwd=ROOT, env=os.environ | ENV,
+        cwd=ROOT, env=env(database),
     )  # fmt: skip
     try:
         base = f"http://127.0.0.1:{port}"
@@ -214,12 +224,16 @@ def main() -> None:
     sys.path.insert(0, str(ROOT))
     os.chdir(ROOT)
 
-    fresh_database()
-    demo = measure_in_child(args.requests)
-    rps_demo = serve_and_count(args.rps_seconds)
-    manage("grow_demo", "--scale", str(args.scale), "--force")
-    grown = measure_in_child(args.requests)
-    rps_grown = serve_and_count(args.rps_seconds)
+    fresh_database(DATABASE_URL)
+    fresh_database(GROWN_DATABASE_URL)
+    manage("grow_demo", "--scale", str(args.scale), "--force", database=GROWN_DATABASE_URL)
+    demo_rounds, grown_rounds = [], []
+    for _ in range(ROUNDS):
+        demo_rounds.append(measure_in_child(args.requests // ROUNDS, DATABASE_URL))
+        grown_rounds.append(measure_in_child(args.requests // ROUNDS, GROWN_DATABASE_URL))
+    demo, grown = merged(demo_rounds), merged(grown_rounds)
+    rps_demo = serve_and_count(args.rps_seconds, DATABASE_URL)
+    rps_grown = serve_and_count(args.rps_seconds, GROWN_DATABASE_URL)
 
     print(table(demo, grown, args.scale))
     print()
@@ -231,14 +245,26 @@ def main() -> None:
     print(f"\nAbility page ÷ bare view (grown): {ratio:.2f}")
 
 
-def measure_in_child(requests: int) -> dict:
+def merged(rounds: list[dict]) -> dict:
+    """One result a page from several rounds: their times together, p50 and p95 of all."""
+    results = {}
+    for name, first in rounds[0].items():
+        timed = sorted(t for measured in rounds for t in measured[name]["times"])
+        results[name] = first | {
+            "p50": statistics.median(timed),
+            "p95": timed[max(0, round(0.95 * len(timed)) - 1)],
+        }
+    return results
+
+
+def measure_in_child(requests: int, database: str) -> dict:
     """Each measurement in a fresh process: nothing cached from the one before."""
     code = (
         "import json, sys; sys.path.insert(0, '.'); from bench.run import measure; "
         f"print(json.dumps(measure({requests})))"
     )
     output = subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, env=os.environ | ENV, check=True,
+        [sys.executable, "-c", code], cwd=ROOT, env=env(database), check=True,
         capture_output=True, text=True,
     ).stdout  # fmt: skip
     return json.loads(output.splitlines()[-1])
