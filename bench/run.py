@@ -4,9 +4,10 @@
     uv run python bench/run.py --scale 10 --requests 10
 
 It drops and re-creates the database named by BENCH_DATABASE_URL (default
-postgres://postgres@127.0.0.1:5432/gruuv_bench), loads the demo, measures, grows the demo with
-`manage.py grow_demo --scale N`, measures again, then serves both sizes' anonymous ability page
-and a bare one-query view with gunicorn and counts requests per second. Prints a Markdown table.
+postgres://postgres@127.0.0.1:5432/gruuv_bench) and the same name with `_grown`, loads the demo in
+both, grows the second with `manage.py grow_demo --scale N`, measures both sizes in alternating
+rounds, then serves each size's anonymous ability page and a bare one-query view with gunicorn
+and counts requests per second. Prints a Markdown table.
 """
 
 import argparse
