@@ -1,6 +1,7 @@
 """Gruuv settings: one module, driven by environment variables with safe development defaults."""
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -42,6 +43,7 @@ INSTALLED_APPS = [
     "django.forms",
     "django_htmx",
     "simple_history",
+    "axes",
     "gruuv",
     "gruuv.framework",
     "organizations",
@@ -64,6 +66,8 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as axes asks: it turns a locked-out sign-in into organizations.throttling.locked_out.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "gruuv.urls"
@@ -114,7 +118,35 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-AUTHENTICATION_BACKENDS = ["organizations.backends.EmailOrUsernameBackend"]
+AUTHENTICATION_BACKENDS = [
+    # First: refuses every sign-in for an account or address that is locked out.
+    "axes.backends.AxesStandaloneBackend",
+    "organizations.backends.EmailOrUsernameBackend",
+]
+
+# Sign-in throttling (django-axes; see organizations/throttling.py). An account locks after
+# SIGNIN_FAILURES_PER_ACCOUNT failed sign-ins, an address after SIGNIN_FAILURES_PER_ADDRESS,
+# each for SIGNIN_LOCKOUT_MINUTES from the last failure; a success clears the count.
+AXES_FAILURE_LIMIT = int(os.environ.get("SIGNIN_FAILURES_PER_ACCOUNT", "10"))
+SIGNIN_FAILURES_PER_ADDRESS = int(os.environ.get("SIGNIN_FAILURES_PER_ADDRESS", "100"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("SIGNIN_LOCKOUT_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_HANDLER = "organizations.throttling.SigninHandler"
+AXES_USERNAME_CALLABLE = "organizations.throttling.signin_name"
+AXES_CLIENT_IP_CALLABLE = "organizations.throttling.client_address"
+AXES_LOCKOUT_CALLABLE = "organizations.throttling.locked_out"
+AXES_RESET_ON_SUCCESS = True
+AXES_ENABLE_ADMIN = False  # attempts span every organization; org admins must not see them
+AXES_VERBOSE = False
+# Behind PROXY_COUNT trusted proxies, the client's address is read from X-Forwarded-For.
+PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
+
+# Rate limits (django-ratelimit) on forms that need no account, per client address: "N/s|m|h|d".
+SIGNUP_RATE = os.environ.get("SIGNUP_RATE", "10/h")
+PASSWORD_RESET_RATE = os.environ.get("PASSWORD_RESET_RATE", "20/h")
+PASSWORD_RESET_PER_EMAIL_RATE = os.environ.get("PASSWORD_RESET_PER_EMAIL_RATE", "3/h")
+INVITATION_RATE = os.environ.get("INVITATION_RATE", "60/h")
+RATELIMIT_USE_CACHE = "ratelimit"
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "landing"
@@ -144,14 +176,23 @@ elif EMAIL_BACKEND_PATH.endswith("filebased.EmailBackend"):
 MAILERS = {"default": {"BACKEND": EMAIL_BACKEND_PATH, "OPTIONS": MAILER_OPTIONS}}
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Gruuv <gruuv@localhost>")
 
+# Rate-limit counters sit in their own cache, so clearing the page cache does not reset them.
+# Without Redis each process counts on its own (a deploy check warns when DEBUG is off).
 if os.environ.get("REDIS_URL"):
     CACHES = {
-        "default": {
+        name: {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": os.environ["REDIS_URL"],
+            "KEY_PREFIX": name,
         }
+        for name in ("default", "ratelimit")
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+else:
+    CACHES = {
+        name: {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": name}
+        for name in ("default", "ratelimit")
+    }
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = os.environ.get("TIME_ZONE", "UTC")

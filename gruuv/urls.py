@@ -96,6 +96,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/welcome/", organizations.landing, name="landing"),
     path("accounts/profile/", organizations.profile, name="profile"),
+    path("accounts/password_reset/", organizations.password_reset, name="password_reset"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("invitations/<str:token>/", invitations.invitation_accept, name="invitation"),
     path("signup/", organizations.signup, name="signup"),

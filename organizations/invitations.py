@@ -16,6 +16,7 @@ from django.utils import timezone
 from gruuv.rendering import render
 from organizations.forms import JoinForm
 from organizations.models import Invitation, User
+from organizations.throttling import TOO_MANY_REQUESTS, limit_posts, too_many
 
 logger = logging.getLogger(__name__)
 
@@ -70,6 +71,7 @@ def _problem(invitation: Invitation | None, user) -> tuple[str, int] | None:
     return None
 
 
+@limit_posts("invitation", "INVITATION_RATE")
 def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     """Join an organization: with a new account, or with one click when signed in."""
     invitation = (
@@ -90,6 +92,10 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     form = None
     if not user.is_authenticated and not has_account:
         form = JoinForm(invitation.email, data=request.POST or None)
+    if request.limited:
+        context = {"invitation": invitation, "form": form, "has_account": has_account}
+        context["limited"] = TOO_MANY_REQUESTS
+        return too_many(request, render(request, "organizations/invitation.html", context))
     if request.method == "POST" and (user.is_authenticated or (form and form.is_valid())):
         joining = user if user.is_authenticated else form.save()
         try:

@@ -1,6 +1,8 @@
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import PasswordResetForm
+from django.contrib.auth.views import PasswordResetView
 from django.db import IntegrityError
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
@@ -26,13 +28,19 @@ from organizations.access import (
 )
 from organizations.forms import OrganizationSettingsForm, ProfileForm, SignupForm, derived_slug
 from organizations.models import Organization
+from organizations.throttling import TOO_MANY_REQUESTS, limit_posts, posted_email, too_many
 
 EMAIL_OR_USERNAME = "organizations.backends.EmailOrUsernameBackend"
 HOLDERS_PER_PAGE = 50
 
 
+@limit_posts("signup", "SIGNUP_RATE")
 def signup(request: HttpRequest) -> HttpResponse:
     form = SignupForm(data=request.POST or None, user=request.user)
+    if request.limited:
+        form.add_error(None, TOO_MANY_REQUESTS)
+        response = render(request, "organizations/signup.html", {"form": form}, invalid=True)
+        return too_many(request, response)
     if request.method == "POST" and form.is_valid():
         try:
             membership = form.save()
@@ -50,6 +58,18 @@ def signup(request: HttpRequest) -> HttpResponse:
                 messages.success(request, f"{membership.organization} is ready; you are its admin.")
             return redirect("organization", membership.organization.slug)
     return render(request, "organizations/signup.html", {"form": form}, invalid=bool(form.errors))
+
+
+@limit_posts("password-reset", "PASSWORD_RESET_RATE")
+@limit_posts("password-reset-email", "PASSWORD_RESET_PER_EMAIL_RATE", key=posted_email)
+def password_reset(request: HttpRequest) -> HttpResponse:
+    """Django's password reset, limited per address and per email (no filling an inbox)."""
+    if request.limited:
+        form = PasswordResetForm(data=request.POST)
+        form.add_error(None, TOO_MANY_REQUESTS)
+        response = render(request, "registration/password_reset_form.html", {"form": form})
+        return too_many(request, response)
+    return PasswordResetView.as_view()(request)
 
 
 def signup_address(request: HttpRequest) -> TemplateResponse:

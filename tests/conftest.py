@@ -10,7 +10,8 @@ parametrized over them.
 from io import StringIO
 
 import pytest
-from django.core.cache import cache
+from django.conf import settings as django_settings
+from django.core.cache import caches
 from django.core.management import call_command
 
 from organizations.models import Membership
@@ -96,8 +97,10 @@ def htmx(client) -> Htmx:
 
 @pytest.fixture(autouse=True)
 def empty_cache():
-    """Each test starts with nothing cached: a page kept by one test is not another's."""
-    cache.clear()
+    """Each test starts with nothing cached: a page kept by one test is not another's, nor are
+    one test's requests counted against another's rate limits."""
+    for name in django_settings.CACHES:
+        caches[name].clear()
 
 
 @pytest.fixture(autouse=True)

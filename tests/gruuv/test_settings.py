@@ -16,6 +16,7 @@ PRODUCTION = {
     "ALLOWED_HOSTS": "gruuv.example.com",
     "CSRF_TRUSTED_ORIGINS": "https://gruuv.example.com",
     "DATABASE_URL": "postgres://gruuv@db.example.com:5432/gruuv",
+    "REDIS_URL": "redis://cache.example.com:6379/0",  # rate limits shared by every worker
 }
 
 
@@ -42,6 +43,13 @@ def test_check_deploy_complains_about_development_settings():
     result = manage("check", "--deploy", "--fail-level", "WARNING")
     assert result.returncode != 0
     assert "DEBUG" in result.stderr
+
+
+def test_check_deploy_warns_when_rate_limits_are_not_shared():
+    production_without_redis = {k: v for k, v in PRODUCTION.items() if k != "REDIS_URL"}
+    result = manage("check", "--deploy", "--fail-level", "WARNING", **production_without_redis)
+    assert result.returncode != 0
+    assert "gruuv.W001" in result.stderr and "Set REDIS_URL" in result.stderr
 
 
 def test_production_refuses_to_start_without_a_secret_key():
