@@ -1,7 +1,13 @@
 from django.contrib import admin
+from django.forms.models import BaseInlineFormSet
+from django.utils.html import format_html, format_html_join
 
 from gruuv.admin_scoping import ScopedModelAdmin, ScopedStackedInline, administered_organization_ids
 from observations.models import Conversation, Message, Observation
+
+# What people said is theirs: admin shows it and may remove it, never rewrites it.
+SAID_BY_PEOPLE = ["subject", "observer", "story"]
+VERSIONS_SHOWN = 50
 
 
 @admin.register(Observation)
@@ -10,6 +16,8 @@ class ObservationAdmin(ScopedModelAdmin):
     list_filter = ["privacy", ("organization", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["story", "subject__user__username", "ability__name"]
     date_hierarchy = "observed_on"
+    fields = ["organization", "subject", "ability", "level", "observer", "observed_on", "privacy"]
+    fields += ["story"]
 
     def get_queryset(self, request):
         queryset = (
@@ -21,6 +29,34 @@ class ObservationAdmin(ScopedModelAdmin):
         if administered_organization_ids(request) is not None:
             queryset = queryset.visible_to(request.user)
         return queryset
+
+    def get_fields(self, request, obj=None):
+        return [*self.fields, "versions"] if obj else self.fields
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["organization", *SAID_BY_PEOPLE, "versions"] if obj else []
+
+    @admin.display(description="Versions")
+    def versions(self, obj):
+        """Every saved version, newest first, with who saved it: an edit is auditable."""
+        records = obj.history.select_related("history_user")[:VERSIONS_SHOWN]
+        rows = format_html_join(
+            "",
+            "<li><strong>{} {} by {}</strong>: {} · {} · {} · {}</li>",
+            (
+                (
+                    record.get_history_type_display(),
+                    record.history_date.strftime("%-d %b %Y %H:%M"),
+                    record.history_user or "someone outside a request (a script or import)",
+                    record.observed_on.strftime("%-d %b %Y"),
+                    f"milestone {record.level}" if record.level else "no milestone",
+                    record.get_privacy_display(),
+                    record.story,
+                )
+                for record in records
+            ),
+        )
+        return format_html("<ul>{}</ul>", rows) if rows else "No saved versions."
 
     # Observations are recorded and edited by their observers in the app; admins moderate.
     def has_add_permission(self, request):
@@ -34,10 +70,26 @@ class ObservationAdmin(ScopedModelAdmin):
         )
 
 
+class ModeratedMessages(BaseInlineFormSet):
+    """Deleting a message here erases its text and leaves "deleted" in its place, as in the app."""
+
+    def delete_existing(self, obj, commit=True):
+        if commit and obj.deleted_at is None:
+            obj.soft_delete()
+
+
 class MessageInline(ScopedStackedInline):
     model = Message
-    fields = ["author", "body"]
+    formset = ModeratedMessages
+    fields = ["author", "body", "created_at", "edited_at", "deleted_at"]
+    readonly_fields = fields
+    verbose_name_plural = (
+        "Messages (deleting one erases its text and leaves “deleted” in its place)"
+    )
     extra = 0
+
+    def has_add_permission(self, request, obj=None):
+        return False  # nobody writes in another person's name
 
 
 @admin.register(Conversation)
@@ -46,6 +98,9 @@ class ConversationAdmin(ScopedModelAdmin):
     list_filter = [("ability__organization", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["topic", "messages__body"]
     inlines = [MessageInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["topic", "started_by"] if obj else []
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("ability", "started_by__user")

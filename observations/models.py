@@ -4,6 +4,7 @@ from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce, Concat, NullIf, Trim
 from django.db.models.lookups import StartsWith
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 from abilities.models import Ability
 from gruuv.content import SavedAtomically
@@ -90,6 +91,9 @@ class Observation(SavedAtomically):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = ObservationQuerySet.as_manager()
+    # Every edit and deletion is kept, with who made it, so an edit can be audited (admin shows
+    # the versions on the observation's page). Timestamps are the record's own.
+    history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
 
     organization_lookup = "organization"
 
