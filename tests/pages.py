@@ -43,3 +43,10 @@ def text_lines(response) -> list[str]:
 def award_choice(milestone) -> dict:
     """The award form's fields for `milestone`: its ability's name, as typed, and its level."""
     return {"ability": milestone.ability.name, "level": milestone.level}
+
+
+def html_of(response, status: int = 200) -> str:
+    """The page's HTML, having checked it is the page: "X is not on the page" means nothing
+    when the answer was an error page or a redirect."""
+    assert response.status_code == status, (response.status_code, response.get("Location"))
+    return response.content.decode()

@@ -18,7 +18,7 @@ from tests.factories import (
     RequirementFactory,
     RoleFactory,
 )
-from tests.pages import text_lines
+from tests.pages import html_of, text_lines
 from tests.reference.seed import SEED_PAGES, expected_lines, missing_lines
 
 pytestmark = pytest.mark.django_db
@@ -55,7 +55,7 @@ def ability(servers):
 
 
 def test_milestones_have_anchors_and_miles_only_where_the_organization_uses_them(client, ability):
-    page = client.get(url(ability)).content.decode()
+    page = html_of(client.get(url(ability)))
     for level in range(1, 6):
         assert f'id="milestone-{level}"' in page
     assert "(adds 1 mile to your journey)" in page
@@ -63,7 +63,7 @@ def test_milestones_have_anchors_and_miles_only_where_the_organization_uses_them
 
     ability.organization.uses_miles = False
     ability.organization.save()
-    assert "to your journey" not in client.get(url(ability)).content.decode()
+    assert "to your journey" not in html_of(client.get(url(ability)))
 
 
 def test_examples_with_tasks_are_a_table_and_without_a_list(client, ability):
@@ -73,7 +73,7 @@ def test_examples_with_tasks_are_a_table_and_without_a_list(client, ability):
     ExampleFactory(
         milestone=ability.milestones.get(level=2), behaviour="Upgrades things", example_task=""
     )
-    page = client.get(url(ability)).content.decode()
+    page = html_of(client.get(url(ability)))
     assert page.count('<table class="examples">') == 1
     assert "<td>Adds endpoints</td><td></td>" in page
     assert "<li>Upgrades things</li>" in page
@@ -117,13 +117,13 @@ def test_observations_shown_are_those_the_viewer_may_read(client, ability, organ
         story="A private word",
         privacy=Observation.Privacy.MANAGERS_ONLY,
     )
-    page = client.get(url(ability)).content.decode()
+    page = html_of(client.get(url(ability)))
     assert "Rebuilt the queue in public" in page
     assert "A private word" not in page
     assert "has not been publicly recognized yet" not in page
 
     client.force_login(manager.user)  # the subject's manager
-    page = client.get(url(ability)).content.decode()
+    page = html_of(client.get(url(ability)))
     assert "A private word" in page
 
 
@@ -137,7 +137,7 @@ def test_observations_newest_first(client, ability, organization):
             observed_on=today - datetime.timedelta(days=days),
             privacy=Observation.Privacy.PUBLIC_TO_WORLD,
         )
-    page = client.get(url(ability)).content.decode()
+    page = html_of(client.get(url(ability)))
     assert page.index("Newer story") < page.index("Older story")
 
 

@@ -20,7 +20,7 @@ from tests.factories import (
     RequirementFactory,
     RoleFactory,
 )
-from tests.pages import award_choice, text_lines
+from tests.pages import award_choice, html_of, text_lines
 
 pytestmark = pytest.mark.django_db
 
@@ -239,7 +239,7 @@ def test_each_visitor_gets_their_own_csp_nonce_from_the_cached_page(page, shown)
 def test_each_visitor_gets_their_own_csrf_token_from_the_cached_page(page, shown):
     """The stored page carries a placeholder; each answer carries a token its visitor can use."""
     visitor = Client(enforce_csrf_checks=True)
-    html = visitor.get(page).content.decode()
+    html = html_of(visitor.get(page))
     assert "gruuv-csrf-token-placeholder" not in html
     token = html.split('"X-CSRFToken": "')[1].split('"')[0]
     # The token works for this visitor's own cookie: signing in is refused for the password…
@@ -267,23 +267,22 @@ def test_a_member_sees_an_edited_ladder_at_once(client, page, servers, member):
 def test_the_organization_page_s_rows_show_every_change_at_once(client, servers, manager, subject):
     organization = servers.organization
     page = reverse("organization", args=[organization.slug])
-    before = client.get(page).content.decode()
+    before = html_of(client.get(page))
     assert "Has been referenced in no observations" in before
     listed = before.split('<div id="ability-list"')[1]
-    assert client.get(page).content.decode().split('<div id="ability-list"')[1] == listed
+    assert html_of(client.get(page)).split('<div id="ability-list"')[1] == listed
     ObservationFactory(
         organization=organization, ability=servers, observer=manager, subject=subject
     )
-    assert "Has been referenced in 1 observation" in client.get(page).content.decode()
+    assert "Has been referenced in 1 observation" in html_of(client.get(page))
     servers.name = "Servers and fleets"
     servers.save()
-    assert ">Servers and fleets</a>" in client.get(page).content.decode()
+    assert ">Servers and fleets</a>" in html_of(client.get(page))
     organization.slug = "medium-corp"
     organization.save()
-    assert (
-        'href="/medium-corp/abilities/servers/"'
-        in client.get(reverse("organization", args=["medium-corp"])).content.decode()
+    assert 'href="/medium-corp/abilities/servers/"' in html_of(
+        client.get(reverse("organization", args=["medium-corp"]))
     )
     with time_machine.travel(datetime.timedelta(hours=2)):
-        after = client.get(reverse("organization", args=["medium-corp"])).content.decode()
+        after = html_of(client.get(reverse("organization", args=["medium-corp"])))
     assert "Last updated: about 2 hours ago" in after

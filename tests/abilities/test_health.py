@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from abilities.health import NotAnnotated, badges, needing_attention, with_health
 from abilities.models import Ability
+from gruuv.timesince import add_months
 from observations.models import Observation
 from tests.factories import (
     AbilityFactory,
@@ -153,3 +154,26 @@ def test_needing_attention_in_sql_agrees_with_the_badges(specs):
         }
         assert set(needing_attention(abilities, NOW).values_list("pk", flat=True)) == by_badges
         transaction.set_rollback(True)
+
+
+@pytest.mark.parametrize(
+    ("months", "seconds", "icon"),
+    [
+        (6, 1, "✅"),  # a second short of six months
+        (6, 0, "⚠️"),  # six months to the second: needs attention
+        (12, 1, "⚠️"),  # a second short of twelve months
+        (12, 0, "⛔️"),  # twelve months to the second: an error, not a warning
+    ],
+)
+def test_freshness_changes_level_at_six_and_twelve_months_exactly(months, seconds, icon):
+    """The boundaries the 364- and 400-day cases leave open, pinned to the second."""
+    ability = AbilityFactory()
+    updated_at = add_months(NOW, -months) + datetime.timedelta(seconds=seconds)
+    Ability.objects.filter(pk=ability.pk).update(updated_at=updated_at)
+    assert lines(ability)[3].startswith(icon + " Last updated:")
+
+
+@pytest.mark.parametrize(("days", "icon"), [(365, "⛔️"), (366, "⛔️"), (399, "⛔️")])
+def test_a_year_old_ability_is_an_error_between_364_and_400_days(days, icon):
+    # NOW is 23 Nov 2026: 365 days back is 23 Nov 2025, twelve months to the day.
+    assert lines(ability_updated(days=days))[3].startswith(icon)

@@ -10,7 +10,7 @@ from tests.factories import (
     ObservationFactory,
     RequirementFactory,
 )
-from tests.pages import text_lines
+from tests.pages import html_of, text_lines
 
 pytestmark = pytest.mark.django_db
 
@@ -86,7 +86,7 @@ def test_htmx_history_restore_gets_the_whole_page(htmx, client, organization, ab
 
 
 def test_plain_get_form_works_without_javascript(client, organization, abilities):
-    page = client.get(url(organization, q="serv")).content.decode()
+    page = html_of(client.get(url(organization, q="serv")))
     assert f'action="{url(organization)}"' in page
     assert 'method="get"' in page
     assert 'value="serv"' in page  # the query stays in the box after a reload
@@ -125,7 +125,7 @@ def test_query_budget_does_not_grow_with_abilities(
     assert len(response.context["rows"]) == min(count, 50)
     listed = response.content.decode().split('<div id="ability-list"')[1]
     with django_assert_num_queries(3):  # kept: nothing to render
-        again = client.get(url(organization)).content.decode()
+        again = html_of(client.get(url(organization)))
     assert again.split('<div id="ability-list"')[1] == listed
     # member: session, user and their memberships with organizations, instead of the
     # organization: + 2

@@ -10,7 +10,7 @@ from milestones.models import Achievement
 from observations.models import Observation
 from tests.factories import AbilityFactory, ability_with_ladder
 from tests.htmx import answer
-from tests.pages import text_lines
+from tests.pages import html_of, text_lines
 
 pytestmark = pytest.mark.django_db
 
@@ -130,9 +130,9 @@ def test_the_milestone_options_follow_a_typed_ability(client, manager, organizat
         ability.milestones.create(level=level)
     client.force_login(manager.user)
     url = reverse("observation_milestones", args=["medium"])
-    body = client.get(url, {"ability": "two steps", "level": ""}).content.decode()
+    body = html_of(client.get(url, {"ability": "two steps", "level": ""}))
     assert body.count("<option") == 3  # "No particular milestone", 1 and 2
-    assert client.get(url, {"ability": "nothing"}).content.decode().count("<option") == 1
+    assert html_of(client.get(url, {"ability": "nothing"})).count("<option") == 1
 
 
 def test_the_award_form_takes_an_ability_and_a_level(client, manager, subject, servers):

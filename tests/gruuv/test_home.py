@@ -2,6 +2,7 @@ import pytest
 
 from organizations.models import Membership
 from tests.factories import AbilityFactory, MembershipFactory, OrganizationFactory
+from tests.pages import html_of
 
 pytestmark = pytest.mark.django_db
 
@@ -16,7 +17,7 @@ def public_and_private():
 
 
 def test_anonymous_sees_public_organizations_not_their_contents(client, public_and_private):
-    page = client.get("/").content.decode()
+    page = html_of(client.get("/"))
     assert 'href="/medium/">Medium</a>' in page
     assert "1 ability" in page
     assert "Servers" not in page
@@ -28,14 +29,14 @@ def test_anonymous_sees_public_organizations_not_their_contents(client, public_a
 def test_members_also_see_their_private_organization(client, public_and_private):
     _, private = public_and_private
     client.force_login(MembershipFactory(organization=private, level=Membership.Level.MEMBER).user)
-    page = client.get("/").content.decode()
+    page = html_of(client.get("/"))
     assert 'href="/hidden/">Hidden Co</a>' in page
     assert "private" in page
 
 
 def test_outsiders_do_not_see_a_private_organization(client, public_and_private):
     client.force_login(MembershipFactory().user)
-    assert "Hidden Co" not in client.get("/").content.decode()
+    assert "Hidden Co" not in html_of(client.get("/"))
 
 
 @pytest.mark.parametrize("count", [3, 60])

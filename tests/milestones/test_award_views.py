@@ -6,7 +6,7 @@ from milestones.models import Achievement
 from tests.factories import AchievementFactory, MembershipFactory, ability_with_ladder
 from tests.htmx import Htmx, answer
 from tests.pages import award_choice as chosen
-from tests.pages import text_lines
+from tests.pages import html_of, text_lines
 
 pytestmark = pytest.mark.django_db
 
@@ -121,7 +121,7 @@ def test_csrf_is_enforced_on_award(manager, subject, servers):
 
 def test_members_see_no_award_form(client, member, subject, servers, organization):
     client.force_login(member.user)
-    page = client.get(reverse("person", args=[organization.slug, "grace"])).content.decode()
+    page = html_of(client.get(reverse("person", args=[organization.slug, "grace"])))
     assert "Award a milestone" not in page
 
 

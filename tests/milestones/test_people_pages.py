@@ -11,7 +11,7 @@ from tests.factories import (
     ability_with_ladder,
 )
 from tests.htmx import answer
-from tests.pages import text_lines
+from tests.pages import html_of, text_lines
 
 pytestmark = pytest.mark.django_db
 
@@ -44,10 +44,7 @@ def test_no_journey_where_the_organization_does_not_use_miles(client, subject, s
     achieve(subject, servers, 2)
     client.force_login(subject.user)
     assert "Journey" not in text_lines(client.get(person_url(subject)))
-    assert (
-        "mile"
-        not in client.get(reverse("people", args=[subject.organization.slug])).content.decode()
-    )
+    assert "mile" not in html_of(client.get(reverse("people", args=[subject.organization.slug])))
 
 
 def test_chart_draws_the_highest_milestone_per_ability_on_the_server(
@@ -56,7 +53,7 @@ def test_chart_draws_the_highest_milestone_per_ability_on_the_server(
     ability_with_ladder(organization=organization, name="Writing")
     achieve(subject, servers, 1, 4)
     client.force_login(subject.user)
-    page = client.get(person_url(subject)).content.decode()
+    page = html_of(client.get(person_url(subject)))
     assert '<svg class="chart"' in page
     assert 'width="240" height="18" rx="4" class="chart__bar chart__bar--4"' in page
     lines = text_lines(client.get(person_url(subject)))
@@ -176,7 +173,7 @@ def test_role_page_shows_holders_readiness_to_members_only(client, subject, serv
     subject.roles.add(role)
     RequirementFactory(role=role, ability=servers, level=2)
     url = reverse("role", args=[organization.slug, "builder"])
-    assert "grace" not in client.get(url).content.decode()
+    assert "grace" not in html_of(client.get(url))
     client.force_login(MembershipFactory(organization=organization).user)
     lines = text_lines(client.get(url))
     assert "grace" in lines

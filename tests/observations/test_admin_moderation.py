@@ -16,7 +16,7 @@ from tests.factories import (
     UserFactory,
     ability_with_ladder,
 )
-from tests.pages import text_lines
+from tests.pages import html_of, text_lines
 
 pytestmark = pytest.mark.django_db
 
@@ -93,7 +93,7 @@ def test_every_edit_of_an_observation_is_kept_with_who_made_it(
         ("~", "Second telling", manager.user),
     ]
     client.force_login(UserFactory(is_staff=True, is_superuser=True))
-    page = html.unescape(client.get(change_url(observation)).content.decode())
+    page = html.unescape(html_of(client.get(change_url(observation))))
     client.force_login(manager.user)
     assert "First telling" in page and "Second telling" in page
     assert page.index("Changed") < page.index("Created")  # newest first
@@ -163,6 +163,6 @@ def test_deleting_a_conversation_says_what_goes_with_it(client, admin, thread):
     conversation, _first, _second = thread
     client.force_login(admin.user)
     url = reverse("admin:observations_conversation_delete", args=[conversation.pk])
-    page = html.unescape(client.get(url).content.decode())
+    page = html.unescape(html_of(client.get(url)))
     assert "Message: Message by" in page
     assert Conversation.objects.exists()

@@ -10,7 +10,7 @@ from tests.factories import (
     MessageFactory,
 )
 from tests.htmx import Htmx, answer
-from tests.pages import text_lines
+from tests.pages import html_of, text_lines
 
 pytestmark = pytest.mark.django_db
 
@@ -174,7 +174,7 @@ def test_messages_are_plain_text_with_links_and_line_breaks(client, conversation
         body='<script>alert("x")</script> <b>bold</b>\nsee https://example.com/docs',
     )
     client.force_login(member.user)
-    page = client.get(thread_url(conversation)).content.decode()
+    page = html_of(client.get(thread_url(conversation)))
     assert "<script>alert" not in page
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &lt;b&gt;bold&lt;/b&gt;<br>" in page
     assert '<a href="https://example.com/docs" rel="nofollow">https://example.com/docs</a>' in page
@@ -365,3 +365,21 @@ def test_the_latest_author_reads_by_full_name(client, conversation, member, coll
     client.force_login(member.user)
     page = " ".join(text_lines(client.get(ability_url(conversation.ability))))
     assert "latest by Grace Hopper" in page
+
+
+def test_managers_delete_no_one_elses_message_not_even_their_reports(
+    htmx, client, conversation, manager, colleague
+):
+    """The rule is the author or an admin: a manager, even the author's own, is neither."""
+    by_report = MessageFactory(conversation=conversation, author=colleague, body="From a report")
+    opening = conversation.messages.get(body="Opening thoughts")
+    assert colleague.manager == manager
+    client.force_login(manager.user)
+    for message in (by_report, opening):
+        assert client.get(message_url("message_delete", message)).status_code == 403
+        assert client.post(message_url("message_delete", message)).status_code == 403
+        assert htmx.post(message_url("message_delete", message)).status_code == 403
+        message.refresh_from_db()
+        assert message.deleted_at is None and message.body != ""
+    page = html_of(client.get(thread_url(conversation)))
+    assert message_url("message_delete", by_report) not in page  # and no link offers it

@@ -16,6 +16,7 @@ from tests.factories import (
     ability_with_ladder,
 )
 from tests.htmx import Htmx, answer
+from tests.pages import html_of
 
 pytestmark = pytest.mark.django_db
 
@@ -178,12 +179,12 @@ def test_milestone_options_follow_the_ability(
         MilestoneFactory(ability=short, level=level)
     client.force_login(manager.user)
     url = reverse("observation_milestones", args=[organization.slug])
-    body = htmx.get(url, {"ability": short.pk}).content.decode()
+    body = html_of(htmx.get(url, {"ability": short.pk}))
     assert body.count("<option") == 3
     assert 'value="2"' in body
     assert 'value="3"' not in body
     foreign = ability_with_ladder(organization=other_organization)
-    assert htmx.get(url, {"ability": foreign.pk}).content.decode().count("<option") == 1
+    assert html_of(htmx.get(url, {"ability": foreign.pk})).count("<option") == 1
     for nonsense in ("abc", "", "1; drop"):
         response = htmx.get(url, {"ability": nonsense})
         assert response.status_code == 200
@@ -214,9 +215,9 @@ def test_admins_record_too(client, admin, organization, subject, ability):
 def test_members_see_no_recording_form_on_the_ability_page(client, subject, manager, ability):
     url = reverse("ability", args=[ability.organization.slug, ability.slug])
     client.force_login(subject.user)
-    assert "Record an observation" not in client.get(url).content.decode()
+    assert "Record an observation" not in html_of(client.get(url))
     client.force_login(manager.user)
-    assert "Record an observation" in client.get(url).content.decode()
+    assert "Record an observation" in html_of(client.get(url))
 
 
 def test_csrf_is_enforced_on_htmx_posts(manager, subject, ability):

@@ -4,7 +4,7 @@ from django.urls import reverse
 from organizations.forms import SignupForm
 from organizations.models import Membership, Organization, User
 from tests.factories import OrganizationFactory, UserFactory
-from tests.pages import text_lines
+from tests.pages import html_of, text_lines
 
 pytestmark = pytest.mark.django_db
 
@@ -40,7 +40,7 @@ def test_signup_creates_account_organization_and_admin_membership(client):
     assert membership.level == Membership.Level.ADMIN
     assert membership.organization.name == "Difference Works"
     # Signed in already, and told how to sign in next time.
-    page = client.get(response["Location"]).content.decode()
+    page = html_of(client.get(response["Location"]))
     assert "Welcome to Gruuv!" in page
     assert "ada" in page
 
@@ -55,7 +55,7 @@ def test_sign_up_asks_public_or_private(client):
 
 def test_a_signed_in_person_starts_another_organization_with_their_account(client, member):
     client.force_login(member.user)
-    page = client.get(reverse("signup")).content.decode()
+    page = html_of(client.get(reverse("signup")))
     assert 'name="password"' not in page and 'name="email"' not in page
     response = client.post(
         reverse("signup"), {"organization_name": "Second Shop", "slug": "", "is_public": "True"}
@@ -167,7 +167,7 @@ def test_a_person_in_two_organizations_can_switch_between_them(client):
     first = MembershipFactory(user=user, organization__name="Alpha", organization__slug="alpha")
     MembershipFactory(user=user, organization__name="Beta", organization__slug="beta")
     client.force_login(user)
-    page = client.get(reverse("organization", args=[first.organization.slug])).content.decode()
+    page = html_of(client.get(reverse("organization", args=[first.organization.slug])))
     assert "Switch organization" in page
     assert 'href="/beta/"' in page
 
@@ -177,3 +177,20 @@ def test_signup_page_needs_no_query(client, django_assert_num_queries):
     with django_assert_num_queries(0):
         response = client.get(reverse("signup"))
     assert "Create my organization" in response.content.decode()
+
+
+def test_an_email_shared_by_two_accounts_signs_in_neither(client):
+    """Email is a convenience for a unique address; a shared one names nobody in particular."""
+    first = UserFactory(username="twin-one", email="twins@example.com")
+    UserFactory(username="twin-two", email="TWINS@example.com")
+    response = client.post(
+        reverse("login"), {"username": "twins@example.com", "password": "correct horse battery"}
+    )
+    assert response.status_code == 200
+    assert "do not match" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+    by_name = client.post(
+        reverse("login"), {"username": "twin-one", "password": "correct horse battery"}
+    )
+    assert by_name.status_code == 302  # each still signs in by username
+    assert client.session["_auth_user_id"] == str(first.pk)
