@@ -27,7 +27,7 @@ run: install
 	$(UV) run python manage.py runserver $(HOST)
 
 test: install lint
-	$(UV) run pytest
+	$(UV) run pytest -n auto
 
 lint:
 	$(UV) run ruff format --check .

@@ -4,20 +4,28 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.utils.cache import patch_cache_control
 
 
-def refuse_nul_characters(get_response: Callable) -> Callable:
-    """Answer 400 to an address with NUL characters, which PostgreSQL cannot store or match.
+def _has_nul(data) -> bool:
+    return any("\x00" in key or any("\x00" in v for v in values) for key, values in data.lists())
 
-    Forms already refuse them in posted fields (Django's ProhibitNullCharactersValidator); the
-    path's segments (a username, a slug) and the query string reach QuerySet filters directly,
-    so they are checked here, once for every view.
+
+def refuse_nul_characters(get_response: Callable) -> Callable:
+    """Answer 400 to a request with NUL characters, which PostgreSQL cannot store or match.
+
+    The path's segments (a username, a slug), the query string and posted fields reach QuerySet
+    filters before any form validator could refuse them (a person picker looks the typed name
+    up), so they are checked here, once for every view. Uploaded files are not: a file's bytes
+    are its own business, and the importer reads them as text and refuses what is not.
     """
 
     def middleware(request: HttpRequest) -> HttpResponse:
-        if "\x00" in request.path or any(
-            "\x00" in value for _, values in request.GET.lists() for value in values
-        ):
+        where = None
+        if "\x00" in request.path or _has_nul(request.GET):
+            where = "The address has"
+        elif request.method == "POST" and _has_nul(request.POST):
+            where = "What was sent has"
+        if where:
             return HttpResponseBadRequest(
-                "The address has a NUL character in it, which Gruuv cannot read.",
+                f"{where} a NUL character in it, which Gruuv cannot read.",
                 content_type="text/plain; charset=utf-8",
             )
         return get_response(request)

@@ -38,6 +38,7 @@ HOLDERS_PER_PAGE = 50
 def signup(request: HttpRequest) -> HttpResponse:
     form = SignupForm(data=request.POST or None, user=request.user)
     if request.limited:
+        form = SignupForm(data=request.POST, user=request.user)  # bound, even when empty
         form.add_error(None, TOO_MANY_REQUESTS)
         response = render(request, "organizations/signup.html", {"form": form}, invalid=True)
         return too_many(request, response)

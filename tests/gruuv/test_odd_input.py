@@ -65,6 +65,23 @@ def test_a_nul_character_in_a_path_segment_is_a_clear_400(client, member, path):
     assert "NUL character" in response.content.decode()
 
 
+@pytest.mark.parametrize(
+    "fields",
+    [{"subject": "a\x00b", "story": "x"}, {"story\x00": "x"}, {"story": ["ok", "b\x00"]}],
+)
+def test_a_nul_character_in_a_posted_field_is_a_clear_400_and_saves_nothing(
+    client, manager, fields
+):
+    """A person picker looks the typed name up before any validator runs: refused first."""
+    from observations.models import Observation
+
+    client.force_login(manager.user)
+    response = client.post("/medium/observations/new/", fields)
+    assert response.status_code == 400
+    assert "What was sent has a NUL character" in response.content.decode()
+    assert not Observation.objects.exists()
+
+
 def test_a_framework_file_with_a_nul_character_is_refused():
     from gruuv.framework.data import FrameworkError, parse
 

@@ -220,3 +220,11 @@ def test_the_deploy_check_warns_when_rate_limits_are_counted_per_process(setting
     }
     assert shared_rate_limits(None) == []
     call_command("check")  # the warning is for deploys only: a plain check stays quiet
+
+
+def test_an_empty_post_past_the_limit_is_told_to_wait_too(client):
+    for _ in range(10):
+        client.post(reverse("signup"))
+    response = client.post(reverse("signup"))
+    assert response.status_code == 429
+    assert TOO_MANY in text_lines(response)
