@@ -79,7 +79,7 @@ def fresh_database(scale: int) -> None:
     manage("migrate", "-v0")
     manage("load_demo", "--force")
     if scale > 1:
-        manage("grow_demo", "--scale", str(scale))
+        manage("grow_demo", "--scale", str(scale), "--force")
     manage("collectstatic", "--no-input", "-v0")
 
 
@@ -252,12 +252,12 @@ def percentile(values: list[float], q: int) -> float:
 
 
 def report(results, elapsed, restart, stored, args) -> str:
-    restarted = f"; PostgreSQL restarted at {restart[0]:.1f} s, in {restart[1]:.1f} s"
+    restarted = restart and f"; PostgreSQL restarted at {restart[0]:.1f} s, in {restart[1]:.1f} s"
     out = [
         f"{args.clients} clients ({max(1, args.clients // 5)} managers writing) for "
         f"{args.seconds:.0f} s against gunicorn ({args.workers} workers × {args.threads} "
         f"threads); demo ×{args.scale}"
-        + (restarted if restart else ""),
+        + (restarted or ""),
         "",
         "| kind | requests | errors (5xx or no answer) | req/s | p50 ms | p95 ms | p99 ms |",
         "| --- | --- | --- | --- | --- | --- | --- |",

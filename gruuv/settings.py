@@ -101,8 +101,14 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     if env_bool("DATABASE_POOL", True):
         # Django's own psycopg pool; it requires persistent connections to be off.
+        # Each connection is checked as it leaves the pool (an empty query), so one broken by
+        # a database restart is replaced instead of failing the request that drew it.
+        from psycopg_pool import ConnectionPool
+
         DATABASES["default"]["CONN_MAX_AGE"] = 0
-        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = True
+        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+            "check": ConnectionPool.check_connection
+        }
     # PgBouncer in transaction mode cannot keep server-side cursors across transactions.
     DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env_bool(
         "DISABLE_SERVER_SIDE_CURSORS", False
