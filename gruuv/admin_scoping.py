@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import DataError, router, transaction
 from django.http import Http404, HttpRequest
 
+from gruuv.numbers import whole_number
 from organizations.models import Organization, User, organization_id_of
 
 
@@ -127,7 +128,8 @@ def view_on_site(request: HttpRequest, content_type_id: int, object_id: str):
     Django's own shortcut redirects to any object's page, so walking ids would reveal private
     organizations' addresses; here anything out of scope is a 404.
     """
-    content_type = ContentType.objects.filter(pk=content_type_id).first()
+    kind = whole_number(content_type_id)
+    content_type = ContentType.objects.filter(pk=kind).first() if kind is not None else None
     model = content_type.model_class() if content_type else None
     if model is None:
         raise Http404("No such object in your organizations.")
@@ -137,4 +139,4 @@ def view_on_site(request: HttpRequest, content_type_id: int, object_id: str):
         in_scope = False
     if not in_scope:
         raise Http404("No such object in your organizations.")
-    return shortcut(request, content_type_id, object_id)
+    return shortcut(request, kind, object_id)

@@ -265,6 +265,11 @@ def test_view_on_site_reveals_nothing_outside_ones_organizations(
     kind = ContentType.objects.get_for_model(Ability).pk
     assert client.get(f"/admin/r/{kind}/{private.pk}/").status_code == 404
     assert client.get(f"/admin/r/{kind}/nonsense/").status_code == 404
+    # Spellings of the same number that are not plain digits reach no unscoped view either.
+    for spelling in (f"+{kind}", f"%20{kind}", f"{kind}%20", f"0{kind}", "nonsense", "9" * 30):
+        response = client.get(f"/admin/r/{spelling}/{private.pk}/")
+        assert response.status_code == 404, spelling
+    assert client.get(f"/admin/r/{kind}/+{private.pk}/").status_code == 404
     assert client.get(f"/admin/r/{kind}/{own.pk}/")["Location"].endswith(
         "/medium/abilities/servers/"
     )
