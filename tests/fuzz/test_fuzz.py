@@ -22,7 +22,7 @@ from abilities.models import Ability
 from gruuv.demo import EXAMPLE_FRAMEWORKS
 from milestones.models import Achievement
 from observations.models import Conversation, Message, Observation
-from organizations.models import Invitation, Membership, User
+from organizations.models import Invitation, Membership, Organization, User
 from tests.fuzz.catalog import Form, Known, escaped, forms_on, fuzz_bytes, routes, text_values
 
 pytestmark = [
@@ -54,6 +54,9 @@ QUERY_KEYS = [
     "model_name", "field_name", "fmt",
 ]  # fmt: skip
 ERRORS_SHOWN = re.compile(rb'class="(field__errors|errorlist|errornote)')
+# A private organization none of the personas belongs to: nothing may show a trace of it, not
+# a page, not a redirect's address (only the superuser sees everything).
+SECRET = b"zq-secret"
 
 
 def writes() -> dict[str, int]:
@@ -101,6 +104,9 @@ class Wire:
         status = response.status_code
         where = (persona, method, path[:200], query[:200], (body or b"")[:200], htmx)
         assert status < 500, (status, where)
+        if persona != "superuser":
+            shown = (response.content or b"") + response.get("Location", "").encode()
+            assert SECRET not in shown.lower(), (status, "shows the private organization", where)
         refused = status >= 400 or bool(ERRORS_SHOWN.search(response.content or b""))
         self.written = writes()
         if method == "GET" or refused:
@@ -134,12 +140,17 @@ def known(demo, settings) -> Known:
     token = invitation.new_token()
     invitation.save()
     User.objects.create_superuser("fuzz-superuser", "root@example.com", "x")
+    hidden = Organization.objects.create(name="Zq-secret Co", slug="zq-secret", is_public=False)
+    hidden_ability = Ability.objects.create(
+        organization=hidden, name="Zq-secret plans", slug="zq-secret-plans", summary="s"
+    )
     ids = [conversation.pk, observation.pk, achievement.pk, invitation.pk, medium.pk, member.pk]
+    ids += [hidden.pk, hidden_ability.pk]
     content_types = ContentType.objects.get_for_models(Ability, Observation, Membership)
     return Known(
         {
-            "org": ["medium", "lessonly"],
-            "ability": ["servers", "infrastructure"],
+            "org": ["medium", "lessonly", "zq-secret"],
+            "ability": ["servers", "infrastructure", "zq-secret-plans"],
             "pk": [str(pk) for pk in ids],
             "message_pk": [str(message.pk)],
             "username": ["medium-member", "medium-manager"],
@@ -153,11 +164,25 @@ def known(demo, settings) -> Known:
     )
 
 
+RESPELLINGS = [
+    lambda v: b"+" + v,
+    lambda v: b" " + v,
+    lambda v: v + b" ",
+    lambda v: b"0" + v,
+    lambda v: v.upper(),
+    lambda v: v + b"/",
+    lambda v: v + b".0",
+    lambda v: v.replace(b"-", b"_"),
+]
+
+
 def path_values(route, known, draw) -> dict[str, str]:
     values = {}
     for parameter in route.parameters:
         real = st.sampled_from(known.for_parameter(parameter)).map(str.encode)
-        values[parameter] = escaped(draw(st.one_of(real, real, fuzz_bytes)))
+        # Another spelling of a real value: what a lax parser reads as the same thing.
+        respelled = st.tuples(real, st.sampled_from(RESPELLINGS)).map(lambda r: r[1](r[0]))
+        values[parameter] = escaped(draw(st.one_of(real, real, respelled, fuzz_bytes)))
     return values
 
 
