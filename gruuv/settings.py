@@ -106,9 +106,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         from psycopg_pool import ConnectionPool
 
         DATABASES["default"]["CONN_MAX_AGE"] = 0
-        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
-            "check": ConnectionPool.check_connection
-        }
+        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = (
+            {"check": ConnectionPool.check_connection}
+            if env_bool("DATABASE_POOL_CHECK", True)
+            else True
+        )
     # PgBouncer in transaction mode cannot keep server-side cursors across transactions.
     DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env_bool(
         "DISABLE_SERVER_SIDE_CURSORS", False

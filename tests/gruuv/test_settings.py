@@ -66,13 +66,17 @@ def test_production_refuses_to_start_without_a_secret_key():
     ],
 )
 def test_database_url_selects_the_database(url, engine, pooled):
+    """PostgreSQL is pooled, and each connection is checked as it leaves the pool (a restart of
+    the database then costs only the requests in flight: docs/operations.md)."""
     code = (
         "from django.conf import settings; d = settings.DATABASES['default'];"
-        "print(d['ENGINE'], d.get('OPTIONS', {}).get('pool', False))"
+        "pool = d.get('OPTIONS', {}).get('pool') or {};"
+        "print(d['ENGINE'], bool(pool), pool and pool['check'].__name__)"
     )
     result = manage("shell", "-c", code, DATABASE_URL=url)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split()[-2:] == [engine, str(pooled)]
+    checked = "check_connection" if pooled else "{}"
+    assert result.stdout.split()[-3:] == [engine, str(pooled), checked]
 
 
 def test_content_security_policy_is_self_only(client, db):
