@@ -1,9 +1,10 @@
 from django.contrib import admin
 from django.forms.models import BaseInlineFormSet
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from gruuv.admin_scoping import ScopedModelAdmin, ScopedStackedInline, administered_organization_ids
-from observations.models import Conversation, Message, Observation
+from observations.models import Conversation, Message, Observation, readable_by
 
 # What people said is theirs: admin shows it and may remove it, never rewrites it.
 SAID_BY_PEOPLE = ["subject", "observer", "story"]
@@ -16,8 +17,10 @@ class ObservationAdmin(ScopedModelAdmin):
     list_filter = ["privacy", ("organization", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["story", "subject__user__username", "ability__name"]
     date_hierarchy = "observed_on"
-    fields = ["organization", "subject", "ability", "level", "observer", "observed_on", "privacy"]
-    fields += ["story"]
+    fields = [
+        "organization", "subject", "ability", "level", "observer", "observed_on", "privacy",
+        "story",
+    ]  # fmt: skip
 
     def get_queryset(self, request):
         queryset = (
@@ -36,17 +39,27 @@ class ObservationAdmin(ScopedModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         return ["organization", *SAID_BY_PEOPLE, "versions"] if obj else []
 
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        obj._admin_request = request  # `versions` shows what this reader may read
+        return obj
+
     @admin.display(description="Versions")
     def versions(self, obj):
-        """Every saved version, newest first, with who saved it: an edit is auditable."""
-        records = obj.history.select_related("history_user")[:VERSIONS_SHOWN]
+        """Every saved version, newest first, with who saved it: an edit is auditable. An
+        organization's admin reads only the versions the privacy rule lets them read: a story
+        once kept to its observer stays so, whatever the observation says now."""
+        records = obj.history.select_related("history_user")
+        if administered_organization_ids(obj._admin_request) is not None:
+            records = records.filter(readable_by(obj._admin_request.user))
+        records = records[:VERSIONS_SHOWN]
         rows = format_html_join(
             "",
             "<li><strong>{} {} by {}</strong>: {} · {} · {} · {}</li>",
             (
                 (
                     record.get_history_type_display(),
-                    record.history_date.strftime("%-d %b %Y %H:%M"),
+                    timezone.localtime(record.history_date).strftime("%-d %b %Y %H:%M"),
                     record.history_user or "someone outside a request (a script or import)",
                     record.observed_on.strftime("%-d %b %Y"),
                     f"milestone {record.level}" if record.level else "no milestone",

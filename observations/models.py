@@ -25,41 +25,48 @@ class Privacy(models.TextChoices):
 
 class ObservationQuerySet(models.QuerySet):
     def visible_to(self, user) -> "ObservationQuerySet":
-        """The observations whose content `user` may read: the privacy rule, in one place.
+        """The observations whose content `user` may read."""
+        return self.filter(readable_by(user))
 
-        "Managers" are the subject's management chain (manager, manager's manager, …) and the
-        organization's admins. Only active memberships count: a former member reads as an
-        outsider. Nobody reads "Me and managers" observations about themselves.
-        """
-        P = Observation.Privacy
-        public = Q(privacy=P.PUBLIC_TO_WORLD)
-        if user is None or not user.is_authenticated:
-            return self.filter(public)
-        mine = Membership.objects.filter(user=user, active=True).order_by()
-        administered = mine.filter(level=Membership.Level.ADMIN).values("organization")
-        # Whether the viewer manages an observation's subject is asked from the subject's side:
-        # does one of the viewer's (one or two) lines start the subject's? Listing the viewer's
-        # reports instead reads everyone for the head of a company, on every page.
-        above_subject = mine.filter(StartsWith(OuterRef("subject__line"), F("line")))
-        managed = Exists(above_subject.exclude(pk=OuterRef("subject"))) | Q(
-            organization__in=administered
+
+def readable_by(user) -> Q:
+    """The privacy rule, in one place: which observations `user` may read.
+
+    "Managers" are the subject's management chain (manager, manager's manager, …) and the
+    organization's admins. Only active memberships count: a former member reads as an
+    outsider. Nobody reads "Me and managers" observations about themselves. The condition
+    names only the observation's own fields, so it also filters an observation's saved
+    versions (each is judged by the privacy it had).
+    """
+    P = Privacy
+    public = Q(privacy=P.PUBLIC_TO_WORLD)
+    if user is None or not user.is_authenticated:
+        return public
+    mine = Membership.objects.filter(user=user, active=True).order_by()
+    administered = mine.filter(level=Membership.Level.ADMIN).values("organization")
+    # Whether the viewer manages an observation's subject is asked from the subject's side:
+    # does one of the viewer's (one or two) lines start the subject's? Listing the viewer's
+    # reports instead reads everyone for the head of a company, on every page.
+    above_subject = mine.filter(StartsWith(OuterRef("subject__line"), F("line")))
+    managed = Exists(above_subject.exclude(pk=OuterRef("subject"))) | Q(
+        organization__in=administered
+    )
+    return (
+        public
+        | Q(observer__in=mine)
+        | Q(
+            subject__in=mine,
+            privacy__in=[P.OBSERVED_ONLY, P.OBSERVED_AND_MANAGERS, P.PUBLIC_TO_COMPANY],
         )
-        return self.filter(
-            public
-            | Q(observer__in=mine)
-            | Q(
-                subject__in=mine,
-                privacy__in=[P.OBSERVED_ONLY, P.OBSERVED_AND_MANAGERS, P.PUBLIC_TO_COMPANY],
+        | (
+            managed
+            & (
+                Q(privacy=P.OBSERVED_AND_MANAGERS)
+                | (Q(privacy=P.MANAGERS_ONLY) & ~Q(subject__in=mine))
             )
-            | (
-                managed
-                & (
-                    Q(privacy=P.OBSERVED_AND_MANAGERS)
-                    | (Q(privacy=P.MANAGERS_ONLY) & ~Q(subject__in=mine))
-                )
-            )
-            | Q(organization__in=mine.values("organization"), privacy=P.PUBLIC_TO_COMPANY)
         )
+        | Q(organization__in=mine.values("organization"), privacy=P.PUBLIC_TO_COMPANY)
+    )
 
 
 class Observation(SavedAtomically):

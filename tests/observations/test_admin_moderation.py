@@ -166,3 +166,22 @@ def test_deleting_a_conversation_says_what_goes_with_it(client, admin, thread):
     page = html.unescape(html_of(client.get(url)))
     assert "Message: Message by" in page
     assert Conversation.objects.exists()
+
+
+def test_an_admin_reads_no_version_that_was_private_when_it_was_saved(client, admin):
+    """Made public later, an observation's earlier, private telling stays private."""
+    observation = ObservationFactory(
+        organization=admin.organization,
+        privacy=Observation.Privacy.OBSERVER_ONLY,
+        story="Only for my own notes",
+    )
+    observation.privacy = Observation.Privacy.PUBLIC_TO_COMPANY
+    observation.story = "For everyone"
+    observation.save()
+    client.force_login(admin.user)
+    page = html.unescape(client.get(change_url(observation)).content.decode())
+    assert "For everyone" in page
+    assert "Only for my own notes" not in page
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    page = html.unescape(client.get(change_url(observation)).content.decode())
+    assert "Only for my own notes" in page  # the superuser audits everything
