@@ -58,6 +58,14 @@ def signin_name(request: HttpRequest, credentials: dict | None) -> str:
     same way: the answer never tells whether an account exists.
     """
     typed = ((credentials or {}).get("username") or request.POST.get("username") or "").strip()
+    # Axes asks several times per sign-in; the answer is looked up once.
+    known = request.__dict__.setdefault("_signin_names", {})
+    if typed not in known:
+        known[typed] = _account_name(typed)
+    return known[typed]
+
+
+def _account_name(typed: str) -> str:
     matches = list(
         get_user_model()
         ._default_manager.filter(Q(username__iexact=typed) | Q(email__iexact=typed))

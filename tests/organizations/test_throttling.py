@@ -228,3 +228,14 @@ def test_an_empty_post_past_the_limit_is_told_to_wait_too(client):
     response = client.post(reverse("signup"))
     assert response.status_code == 429
     assert TOO_MANY in text_lines(response)
+
+
+def test_sign_in_answers_have_a_fixed_query_budget(client, grace, django_assert_max_num_queries):
+    """A refused sign-in and a locked-out one cost a fixed number of queries, however many
+    attempts came before (13 in a test: 4 of them savepoints)."""
+    with django_assert_max_num_queries(13):
+        assert outcome(sign_in(client, "grace")) == (200, MISMATCH)
+    for _ in range(30):
+        sign_in(client, "grace")
+    with django_assert_max_num_queries(13):
+        assert outcome(sign_in(client, "grace")) == (429, LOCKED)
