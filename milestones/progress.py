@@ -5,13 +5,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery, Sum
 
-from milestones.models import Achievement, Requirement
+from milestones.models import Achievement, Milestone, Requirement
 
 
 class Held(NamedTuple):
-    """A milestone someone holds, as much of it as progress needs."""
+    """A milestone someone holds, as much of it as progress needs: `miles` are its ladder's up to
+    and including it."""
 
     ability_id: int
     level: int
@@ -20,10 +21,22 @@ class Held(NamedTuple):
 
 def highest_milestones(achievements: QuerySet[Achievement]) -> dict[int, dict[int, Held]]:
     """{membership id: {ability id: highest milestone held}}: the Snowflake rule. One query for
-    any number of people, reading four numbers an achievement instead of two model objects."""
+    any number of people, reading four numbers an achievement instead of two model objects.
+
+    A held milestone's `miles` are those of every milestone of its ladder up to it: holding
+    milestone 3 counts 1 + 3 + 6, so each milestone does "add N miles to your journey"."""
     highest: dict[int, dict[int, Held]] = defaultdict(dict)
+    up_to_here = (
+        Milestone.objects.filter(
+            ability=OuterRef("milestone__ability"), level__lte=OuterRef("milestone__level")
+        )
+        .order_by()
+        .values("ability")
+        .annotate(total=Sum("miles"))
+        .values("total")
+    )
     rows = achievements.values_list(
-        "membership_id", "milestone__ability_id", "milestone__level", "milestone__miles"
+        "membership_id", "milestone__ability_id", "milestone__level", Subquery(up_to_here)
     )
     for membership_id, ability_id, level, miles in rows:
         current = highest[membership_id].get(ability_id)
@@ -33,7 +46,7 @@ def highest_milestones(achievements: QuerySet[Achievement]) -> dict[int, dict[in
 
 
 def journey_miles(highest_by_ability: dict[int, Held]) -> int:
-    """Miles of the highest milestone on each ability, summed (not every milestone's)."""
+    """The journey: on each ability, the miles of every milestone up to the highest one held."""
     return sum(milestone.miles for milestone in highest_by_ability.values())
 
 

@@ -86,7 +86,7 @@ def test_a_manager_awards_a_milestone_and_the_journey_follows(page, demo_server)
     page.get_by_role("combobox", name="Ability").fill("Servers")
     page.get_by_label("Milestone", exact=True).select_option("3")
     page.get_by_role("button", name="Award").click()
-    expect(page.locator(".journey__miles")).to_have_text("6 miles")
+    expect(page.locator(".journey__miles")).to_have_text("10 miles")  # 1 + 3 + 6
     expect(page.get_by_text("✅ Met: Servers milestone 1+")).to_be_visible()
     assert page.evaluate("window.notReloaded") is True
 

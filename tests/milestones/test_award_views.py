@@ -37,7 +37,7 @@ def test_manager_awards_a_milestone_and_the_journey_follows(
     )  # fmt: skip
     body = response.content.decode()
     assert body.lstrip().startswith('<div id="progress">')
-    assert "<strong>6</strong> miles" in body
+    assert "<strong>10</strong> miles" in body  # milestone 3: 1 + 3 + 6
     ability_page = client.get(reverse("ability", args=[servers.organization.slug, "servers"]))
     assert "✅ 1 person has achieved a milestone on this ability" in text_lines(ability_page)
 

@@ -25,17 +25,20 @@ def achieve(subject, ability, *levels):
         AchievementFactory(membership=subject, milestone=ability.milestones.get(level=level))
 
 
-def test_journey_counts_the_highest_milestone_per_ability(client, subject, servers, organization):
-    """The Snowflake rule: milestones 1 and 3 on Servers add 6 miles, not 1 + 6."""
+def test_journey_counts_every_milestone_up_to_the_highest_per_ability(
+    client, subject, servers, organization
+):
+    """Each milestone "adds N miles to your journey", and it does: holding milestone 3 counts
+    1 + 3 + 6, once, whether or not milestones 1 and 2 were awarded on their own."""
     writing = ability_with_ladder(organization=organization, name="Writing")
-    achieve(subject, servers, 1, 3)
-    achieve(subject, writing, 2)
+    achieve(subject, servers, 1, 3)  # 1 + 3 + 6 = 10, milestone 1 not counted twice
+    achieve(subject, writing, 2)  # 1 + 3 = 4, milestone 1 never awarded
     client.force_login(subject.user)
     response = client.get(person_url(subject))
-    assert response.context["journey_miles"] == 6 + 3
-    assert "9 miles" in " ".join(text_lines(response))
+    assert response.context["journey_miles"] == 10 + 4
+    assert "14 miles" in " ".join(text_lines(response))
     people = client.get(reverse("people", args=[organization.slug]))
-    assert "9 miles" in " ".join(text_lines(people))
+    assert "14 miles" in " ".join(text_lines(people))
 
 
 def test_no_journey_where_the_organization_does_not_use_miles(client, subject, servers):
@@ -257,5 +260,5 @@ def test_a_persons_older_achievements_are_a_click_away_and_all_count(
     older = {a.pk for a in second.context["achievements"]}
     assert len(older) == 10 and not newest & older
     # The journey counts every milestone held, not the page shown: the highest on each of the
-    # 30 abilities is milestone 2, of 3 miles.
-    assert first.context["journey_miles"] == second.context["journey_miles"] == 30 * 3
+    # 30 abilities is milestone 2, and the ladder up to it is 1 + 3 miles.
+    assert first.context["journey_miles"] == second.context["journey_miles"] == 30 * (1 + 3)

@@ -104,7 +104,7 @@ def test_awards_and_revocations_show_in_miles_and_readiness(lists, servers, role
     first, second = (servers.milestones.get(level=level) for level in (1, 2))
     AchievementFactory(membership=subject, milestone=first)
     award = AchievementFactory(membership=subject, milestone=second)
-    miles = f"{second.miles} mile"
+    miles = f"{first.miles + second.miles} miles"  # the ladder up to milestone 2
     assert miles in lists("people") and "1 of 1 requirement met" in lists("my_team")
     award.delete()
     assert f"{first.miles} mile" in lists("people")
@@ -120,6 +120,18 @@ def test_a_milestone_s_new_miles_show_in_journeys(lists, servers, subject):
     milestone.miles = 40
     milestone.save()
     assert "40 miles" in lists("people")
+
+
+def test_a_lower_milestone_s_new_miles_show_in_the_journeys_of_those_above_it(
+    lists, servers, subject
+):
+    """Holding milestone 3 counts milestones 1 and 2 too, held or not."""
+    AchievementFactory(membership=subject, milestone=servers.milestones.get(level=3))
+    assert "10 miles" in lists("people")  # 1 + 3 + 6
+    first = servers.milestones.get(level=1)
+    first.miles = 5
+    first.save()
+    assert "14 miles" in lists("people")
 
 
 def test_requirements_added_and_removed_show(lists, servers, role):
