@@ -109,3 +109,18 @@ def test_invalid_input_shows_errors_beside_the_fields_without_a_reload(page, dem
     expect(form).to_contain_text("This field is required.")  # the story
     assert page.evaluate("window.notReloaded") is True
     assert not Observation.objects.exists()
+
+
+def test_a_resized_textarea_survives_a_refused_form_without_a_csp_violation(page, demo_server):
+    """htmx settles a swapped element's `style` from the old one, which the CSP refuses as an
+    inline style; Gruuv's htmx settles no `style`, so a refused form swaps in cleanly (any
+    console error, a CSP report included, fails the test)."""
+    sign_in(page, demo_server, "medium-manager")
+    page.goto(f"{demo_server}/medium/abilities/servers/")
+    page.get_by_text("Record an observation").click()
+    story = page.get_by_label("What happened")
+    story.fill("A story without a person")
+    story.evaluate("element => { element.style.height = '240px' }")  # as dragging its corner does
+    page.get_by_role("button", name="Record observation").click()
+    expect(page.locator("#id_subject_errors")).to_be_visible()
+    expect(page.get_by_label("What happened")).to_have_value("A story without a person")
