@@ -14,3 +14,20 @@ def my_organizations(request) -> dict:
             lambda: [membership.organization for membership in memberships_of(request)]
         )
     }
+
+
+# The header's sections, by the names of the pages in each.
+SECTIONS = {
+    "abilities": {"organization", "ability", "ability_history", "conversation", "observation_new"},
+    "roles": {"roles", "role"},
+    "people": {"people", "person"},
+    "my_team": {"my_team"},
+    "team": {"team", "member_edit", "member_deactivate", "organization_settings"},
+}
+SECTION_OF = {name: section for section, names in SECTIONS.items() for name in names}
+
+
+def section(request) -> dict:
+    """The header section the page belongs to, which the header marks as current."""
+    match = getattr(request, "resolver_match", None)
+    return {"section": SECTION_OF.get(match.url_name) if match else None}

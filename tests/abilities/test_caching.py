@@ -172,7 +172,7 @@ def test_the_organization_s_name_and_miles_show_at_once(client, page, servers, s
     organization.uses_miles = False
     organization.save()
     lines = now_shown(client, page)
-    assert "Medium Corp › Abilities" in lines
+    assert "Medium Corp Abilities Roles" in lines  # the header names the organization
     assert "(adds 6 miles to your journey)" not in lines
 
 

@@ -1,0 +1,51 @@
+"""Keyboard way-finding in a browser: the skip link, and a focus ring one can see."""
+
+import re
+
+from tests.browser.conftest import sign_in
+
+
+def luminance(rgb: str) -> float:
+    def channel(value: int) -> float:
+        c = value / 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (int(n) for n in re.findall(r"\d+", rgb)[:3])
+    return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
+
+
+def contrast(one: str, other: str) -> float:
+    light, dark = sorted((luminance(one), luminance(other)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def test_the_first_tab_offers_a_skip_link_that_lands_in_the_content(page, demo_server, output_dir):
+    sign_in(page, demo_server, "medium-manager")
+    for width in (390, 1366):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.goto(f"{demo_server}/medium/abilities/servers/")
+        page.keyboard.press("Tab")
+        focused = page.evaluate("document.activeElement.textContent.trim()")
+        assert focused == "Skip to main content"
+        box = page.locator(".skip-link").bounding_box()
+        assert box["y"] >= 0 and box["height"] > 0  # shown on screen once focused
+        page.screenshot(path=output_dir / f"skip-link-{width}.png")
+        page.keyboard.press("Enter")
+        assert page.evaluate("document.activeElement.id") == "main"
+        page.keyboard.press("Tab")  # the next stop is inside the content, not the header
+        assert page.evaluate("document.activeElement.closest('main') !== null")
+
+
+def test_the_filter_s_focus_ring_stands_out_from_the_page(page, demo_server):
+    page.goto(f"{demo_server}/medium/")
+    query = page.locator(".filter__query input")
+    query.focus()
+    style = query.evaluate(
+        "e => { const s = getComputedStyle(e); return [s.outlineStyle, s.outlineWidth,"
+        " s.outlineColor, getComputedStyle(e.closest('.card, main, body')).backgroundColor] }"
+    )
+    outline_style, width, color, background = style
+    assert outline_style != "none" and float(width.rstrip("px")) >= 2
+    if "rgba(0, 0, 0, 0)" in background:
+        background = "rgb(255, 255, 255)"
+    assert contrast(color, background) >= 3  # WCAG's non-text contrast for focus
