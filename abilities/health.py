@@ -44,6 +44,7 @@ class Level(StrEnum):
 class Badge:
     level: Level
     text: str
+    topic: str = ""  # one word the organization page shows beside the icon
 
     @property
     def icon(self) -> str:
@@ -190,7 +191,7 @@ def freshness(updated_at: datetime, now: datetime) -> Badge:
         if updated_at > add_months(now, -12)
         else Level.ERROR
     )
-    return Badge(level, f"Last updated: {distance_in_words(updated_at, now)} ago")
+    return Badge(level, f"Last updated: {distance_in_words(updated_at, now)} ago", "Updated")
 
 
 def needing_attention(abilities: models.QuerySet[Ability], now: datetime) -> models.QuerySet:
@@ -211,28 +212,31 @@ def badges(ability: Ability, now: datetime | None = None) -> list[Badge]:
     roles, observations = ability.role_count, ability.observation_count
     achievers, conversations = ability.achiever_count, ability.conversation_count
     return [
-        Badge(Level.OK, f"Associated with {_counted(roles, 'role', 'roles')}")
+        Badge(Level.OK, f"Associated with {_counted(roles, 'role', 'roles')}", "Roles")
         if roles
-        else Badge(Level.WARNING, "Associated with no roles"),
+        else Badge(Level.WARNING, "Associated with no roles", "Roles"),
         Badge(
             Level.OK,
             f"Has been referenced in {_counted(observations, 'observation', 'observations')}",
+            "Observed",
         )
         if observations
-        else Badge(Level.WARNING, "Has been referenced in no observations"),
+        else Badge(Level.WARNING, "Has been referenced in no observations", "Observed"),
         Badge(
             Level.OK,
             "1 person has achieved a milestone on this ability"
             if achievers == 1
             else f"{achievers} people have achieved a milestone on this ability",
+            "Achieved",
         )
         if achievers
-        else Badge(Level.INFO, "No one has achieved a milestone on this ability"),
+        else Badge(Level.INFO, "No one has achieved a milestone on this ability", "Achieved"),
         freshness(ability.updated_at, now or timezone.now()),
         Badge(
             Level.OK,
             f"Conversed about in {_counted(conversations, 'conversation', 'conversations')}",
+            "Talked about",
         )
         if conversations
-        else Badge(Level.INFO, "Never conversed about"),
+        else Badge(Level.INFO, "Never conversed about", "Talked about"),
     ]

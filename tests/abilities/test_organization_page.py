@@ -1,4 +1,5 @@
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
@@ -164,3 +165,18 @@ def test_filter_and_attention_search_every_ability_not_one_page(client, organiza
     assert [a.name for a, _ in attention.context["rows"]] == ["Ability 57"]
     paged = client.get(url(organization, q="Ability"))
     assert 'href="?q=Ability&amp;page=2"' in paged.content.decode()  # the filter is kept
+
+
+def test_each_health_icon_carries_a_visible_word_and_its_full_text(client, organization, abilities):
+    """Touch users cannot hover a tooltip: each icon shows what it is about, screen readers
+    hear the whole sentence, and a legend says what every icon and word means."""
+    html = html_of(client.get(url(organization)))
+    writing = html.split(">Writing</a>")[1].split("</ul>")[0]
+    shown = re.findall(r'<span aria-hidden="true">([^<]+)</span>', writing)
+    assert shown == ["✅ Roles", "✅ Observed", "ℹ️ Achieved", "⛔️ Updated", "ℹ️ Talked about"]
+    heard = re.findall(r'<span class="visually-hidden">([^<]+)</span>', writing)
+    assert heard[0] == "Associated with 1 role" and heard[3].startswith("Last updated:")
+    legend = html.split('<details class="health-legend">')[1].split("</details>")[0]
+    assert "<summary>What the health labels mean</summary>" in legend
+    for word in ("Roles", "Observed", "Achieved", "Updated", "Talked about", "⛔️", "⚠️", "ℹ️"):
+        assert f"<dt>{word}</dt>" in legend, word

@@ -49,3 +49,17 @@ def test_the_filter_s_focus_ring_stands_out_from_the_page(page, demo_server):
     if "rgba(0, 0, 0, 0)" in background:
         background = "rgb(255, 255, 255)"
     assert contrast(color, background) >= 3  # WCAG's non-text contrast for focus
+
+
+def test_the_health_legend_opens_by_keyboard_and_passes_axe(page, demo_server, output_dir):
+    from axe_playwright_python.sync_playwright import Axe
+
+    page.goto(f"{demo_server}/medium/")
+    summary = page.get_by_text("What the health labels mean")
+    summary.focus()
+    page.keyboard.press("Enter")
+    assert page.locator(".health-legend").evaluate("e => e.open")
+    for width in (390, 1366):
+        page.set_viewport_size({"width": width, "height": 900})
+        assert Axe().run(page).response["violations"] == [], width
+        page.screenshot(path=output_dir / f"organization-legend-{width}.png", full_page=True)
