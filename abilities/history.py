@@ -10,6 +10,12 @@ from gruuv.paging import Window, page_number
 from milestones.models import Example, Milestone
 
 CHANGES_PER_PAGE = 50
+# Changes by the same person, for the same reason, each within this many seconds of the one
+# before, were made together (one admin save with its inlines, one import): one entry.
+TOGETHER_SECONDS = 2
+# An entry with more changes than this shows the first few and folds the rest away.
+SHOWN_BEFORE_FOLDING = 3
+FOLD_OVER = 6
 
 TRACKED = {
     "ability": [("name", "Name"), ("slug", "Address"), ("summary", "Summary"),
@@ -36,6 +42,81 @@ class Change:
     kind: str
     reason: str = ""
     fields: list[FieldChange] = field(default_factory=list)
+    ladder_place: tuple = ()  # where on the ladder: the ability, then each milestone's level
+
+
+@dataclass
+class ChangeGroup:
+    """Changes made together, in ladder order: the ability, then milestone 1 and its examples,
+    milestone 2 and its examples, and so on."""
+
+    changes: list[Change]
+
+    @property
+    def when(self) -> datetime:
+        return max(change.when for change in self.changes)
+
+    @property
+    def who(self) -> str:
+        return self.changes[0].who
+
+    @property
+    def reason(self) -> str:
+        return self.changes[0].reason
+
+    @property
+    def title(self) -> str:
+        kinds = {change.kind for change in self.changes}
+        if len(self.changes) == 1:
+            change = self.changes[0]
+            return f"{change.subject} {change.kind}"
+        if any(c.subject == "Ability" and c.kind == "added" for c in self.changes):
+            return f"Ability created, with {_parts(self.changes, ability=False)}"
+        verb = kinds.pop() if len(kinds) == 1 else "changed"
+        return f"{_parts(self.changes).capitalize()} {verb}"
+
+    @property
+    def shown(self) -> list[Change]:
+        return self.changes[:SHOWN_BEFORE_FOLDING] if self.folded else self.changes
+
+    @property
+    def folded_start(self) -> int:
+        """The number the folded changes continue from."""
+        return SHOWN_BEFORE_FOLDING + 1
+
+    @property
+    def folded(self) -> list[Change]:
+        return self.changes[SHOWN_BEFORE_FOLDING:] if len(self.changes) > FOLD_OVER else []
+
+
+def _parts(changes: list[Change], ability: bool = True) -> str:
+    """What the changes touched, counted: "the ability and 2 milestones and 3 examples"."""
+    milestones = sum(c.subject.startswith("Milestone") for c in changes)
+    examples = sum(c.subject.startswith("Example") for c in changes)
+    parts = [
+        f"{count} {name}{'' if count == 1 else 's'}"
+        for count, name in ((milestones, "milestone"), (examples, "example"))
+        if count
+    ]
+    if ability and len(changes) > milestones + examples:
+        parts.insert(0, "the ability")
+    return " and ".join(parts) or "the ability"
+
+
+def made_together(changes: list[Change]) -> list[ChangeGroup]:
+    """Newest-first changes gathered into entries of changes made together, newest first."""
+    groups: list[list[Change]] = []
+    for change in changes:
+        last = groups[-1][-1] if groups else None
+        if (
+            last is not None
+            and (change.who, change.reason) == (last.who, last.reason)
+            and (last.when - change.when).total_seconds() <= TOGETHER_SECONDS
+        ):
+            groups[-1].append(change)
+        else:
+            groups.append([change])
+    return [ChangeGroup(sorted(group, key=lambda c: c.ladder_place)) for group in groups]
 
 
 def word_diff(old, new) -> list[tuple[str, str]]:
@@ -71,7 +152,7 @@ def _with_previous(records: QuerySet, kind: str) -> QuerySet:
     )
 
 
-def _change(record, kind: str, subject: str) -> Change | None:
+def _change(record, kind: str, subject: str, ladder_place: tuple = ()) -> Change | None:
     """One record as a change; None for an edit that touched no tracked field."""
     fields = []
     if record.history_type != "-":
@@ -90,6 +171,7 @@ def _change(record, kind: str, subject: str) -> Change | None:
         kind=KINDS[record.history_type],
         reason=record.history_change_reason or "",
         fields=fields,
+        ladder_place=ladder_place,
     )
 
 
@@ -117,9 +199,17 @@ class History(Window):
         milestones = _with_previous(milestones, "milestone")[:end]
         examples = _with_previous(examples, "example")[:end]
         records = [
-            *((r, "ability", "Ability") for r in abilities),
-            *((r, "milestone", f"Milestone {r.level}") for r in milestones),
-            *((r, "example", f"Example in milestone {r.milestone_level}") for r in examples),
+            *((r, "ability", "Ability", (0,)) for r in abilities),
+            *((r, "milestone", f"Milestone {r.level}", (1, r.level, 0)) for r in milestones),
+            *(
+                (
+                    r,
+                    "example",
+                    f"Example in milestone {r.milestone_level}",
+                    (1, r.milestone_level or 0, 1, r.position or 0, r.history_id),
+                )
+                for r in examples
+            ),
         ]
         records.sort(key=lambda entry: (entry[0].history_date, entry[0].history_id), reverse=True)
         start = (self.number - 1) * size
@@ -127,5 +217,8 @@ class History(Window):
         self.has_next = len(records) > start + size
         self.has_previous = self.number > 1
         self.object_list = [
-            change for record, kind, subject in shown if (change := _change(record, kind, subject))
+            change
+            for record, kind, subject, place in shown
+            if (change := _change(record, kind, subject, place))
         ]
+        self.groups = made_together(self.object_list)

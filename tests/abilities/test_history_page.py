@@ -40,6 +40,8 @@ def test_an_admin_edit_shows_as_a_diff_and_moves_last_updated(client, admin, ser
     assert (newest.subject, newest.kind, newest.who) == (
         "Milestone 3", "changed", admin.user.username,
     )  # fmt: skip
+    # Seconds after the ladder was made, but by someone else: an entry of its own.
+    assert entries(response)[0] == ("Milestone 3 changed", ["Milestone 3 changed"])
     page = response.content.decode()
     # A word diff: "of" stayed, the rest was replaced.
     assert "<del>Summary</del> <ins>Designs standalone systems</ins> <span>of</span>" in page
@@ -123,3 +125,60 @@ def test_a_long_history_comes_a_page_at_a_time(client, servers, django_assert_nu
     # newest records of each kind (with the record before each, to tell what changed).
     with django_assert_num_queries(5):
         client.get(url + "?page=2")
+
+
+def entries(response) -> list[tuple[str, list[str]]]:
+    """Each entry's title and its changes' subjects, as listed."""
+    return [
+        (group.title, [f"{c.subject} {c.kind}" for c in group.changes])
+        for group in response.context["changes"].groups
+    ]
+
+
+def test_a_creation_is_one_entry_in_ladder_order_folded_after_the_first_few(client, servers):
+    response = client.get(history_url(servers))
+    ((title, changes),) = entries(response)
+    assert title == "Ability created, with 5 milestones and 1 example"
+    assert changes == [
+        "Ability added",
+        "Milestone 1 added",
+        "Example in milestone 1 added",
+        "Milestone 2 added",
+        "Milestone 3 added",
+        "Milestone 4 added",
+        "Milestone 5 added",
+    ]
+    html = response.content.decode()
+    shown, folded = html.split('<details class="change__more">')
+    assert "Milestone 1</strong> added" in shown and "Milestone 2</strong> added" not in shown
+    assert "<summary>4 more changes</summary>" in folded
+    assert "Milestone 5</strong> added" in folded
+
+
+def test_changes_apart_in_time_or_by_someone_else_are_separate_entries(client, admin, servers):
+    import time_machine
+    from django.utils import timezone
+
+    later = timezone.now() + datetime.timedelta(minutes=5)
+    with time_machine.travel(later, tick=False):
+        for level in (2, 1):  # saved out of order, together
+            milestone = servers.milestones.get(level=level)
+            milestone.summary = f"Sharper summary {level}"
+            milestone.save()
+    with time_machine.travel(later + datetime.timedelta(minutes=5), tick=False):
+        servers.summary = "Newer words"
+        servers.save()
+    response = client.get(history_url(servers))
+    assert [title for title, _ in entries(response)] == [
+        "Ability changed",
+        "2 milestones changed",
+        "Ability created, with 5 milestones and 1 example",
+    ]
+    assert entries(response)[1][1] == ["Milestone 1 changed", "Milestone 2 changed"]
+    titles = [line for line in text_lines(response) if "changed" in line or "created" in line]
+    assert titles[0].startswith("Ability changed")
+
+
+def test_the_folded_changes_continue_the_numbering(client, servers):
+    html = client.get(history_url(servers)).content.decode()
+    assert '<ol class="change__parts" start="4">' in html.split('<details class="change__more">')[1]

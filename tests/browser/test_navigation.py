@@ -63,3 +63,19 @@ def test_the_health_legend_opens_by_keyboard_and_passes_axe(page, demo_server, o
         page.set_viewport_size({"width": width, "height": 900})
         assert Axe().run(page).response["violations"] == [], width
         page.screenshot(path=output_dir / f"organization-legend-{width}.png", full_page=True)
+
+
+def test_the_history_page_reads_as_entries_and_passes_axe(page, demo_server, output_dir):
+    from axe_playwright_python.sync_playwright import Axe
+
+    page.goto(f"{demo_server}/medium/abilities/servers/history/")
+    first = page.locator("article.change").first
+    assert first.locator("h2").inner_text().startswith("Ability created, with 5 milestones")
+    more = first.locator("details.change__more summary")
+    more.focus()
+    page.keyboard.press("Enter")
+    assert first.locator("details.change__more").evaluate("e => e.open")
+    for width in (390, 1366):
+        page.set_viewport_size({"width": width, "height": 900})
+        assert Axe().run(page).response["violations"] == [], width
+        page.screenshot(path=output_dir / f"history-{width}.png", full_page=True)
