@@ -84,27 +84,15 @@ def requirements_met(
 
 @dataclass(frozen=True)
 class ChartRow:
-    """One bar of the person page's chart, with its geometry worked out on the server."""
+    """One bar of the person page's chart: an ability and the highest milestone held on it
+    (0 for none); the bar's length is the milestone's fifth of the track, drawn in CSS."""
 
     ability: object
     level: int
-    y: int
-    bar_width: int
-
-
-CHART_ROW_HEIGHT = 28
-CHART_BAR_WIDTH = 300  # milestone 5 fills it
 
 
 def milestone_chart(abilities, highest_by_ability: dict[int, Held]) -> list[ChartRow]:
-    rows = []
-    for index, ability in enumerate(abilities):
-        level = getattr(highest_by_ability.get(ability.pk), "level", 0)
-        rows.append(
-            ChartRow(ability, level, index * CHART_ROW_HEIGHT, level * CHART_BAR_WIDTH // 5)
-        )
-    return rows
-
-
-def chart_height(rows: list[ChartRow]) -> int:
-    return max(len(rows), 1) * CHART_ROW_HEIGHT
+    return [
+        ChartRow(ability, getattr(highest_by_ability.get(ability.pk), "level", 0))
+        for ability in abilities
+    ]

@@ -14,7 +14,6 @@ from gruuv.rendering import render
 from milestones.forms import AwardForm
 from milestones.models import Achievement, Requirement
 from milestones.progress import (
-    chart_height,
     check_requirements,
     highest_milestones,
     journey_miles,
@@ -132,9 +131,8 @@ def _person_context(request, organization, membership, person, award_form=None) 
 
 
 def _chart_html(organization, person, chart) -> SafeString:
-    printed = [(row.ability.name, row.level, row.y, row.bar_width) for row in chart]
-    context = {"chart": chart, "chart_height": chart_height(chart)}
-    return _kept_part("chart", organization, person, printed, context)
+    printed = [(row.ability.name, row.level) for row in chart]
+    return _kept_part("chart", organization, person, printed, {"chart": chart})
 
 
 def _readiness_html(organization, person, readiness) -> SafeString:

@@ -79,3 +79,38 @@ def test_the_history_page_reads_as_entries_and_passes_axe(page, demo_server, out
         page.set_viewport_size({"width": width, "height": 900})
         assert Axe().run(page).response["violations"] == [], width
         page.screenshot(path=output_dir / f"history-{width}.png", full_page=True)
+
+
+def test_the_chart_is_legible_and_full_width_on_a_phone_and_a_laptop(page, demo_server, output_dir):
+    from axe_playwright_python.sync_playwright import Axe
+
+    from milestones.models import Achievement
+    from organizations.models import Membership
+
+    member = Membership.objects.get(user__username="medium-member")
+    servers = member.organization.abilities.get(slug="servers")
+    Achievement.objects.create(membership=member, milestone=servers.milestones.get(level=2))
+    sign_in(page, demo_server, "medium-manager")
+    page.goto(f"{demo_server}/medium/people/medium-member/")
+    for width in (390, 1366):
+        page.set_viewport_size({"width": width, "height": 900})
+        chart = page.locator("table.chart")
+        card = chart.locator("xpath=ancestor::section[1]")
+        sizes = chart.evaluate(
+            "table => ({"
+            " label: parseFloat(getComputedStyle(table.querySelector('th[scope=row]')).fontSize),"
+            " value: parseFloat(getComputedStyle(table.querySelector('.chart__value')).fontSize),"
+            " clipped: [...table.querySelectorAll('.chart__value, th[scope=row]')]"
+            "   .some(e => e.scrollWidth > e.clientWidth + 1),"
+            " width: table.getBoundingClientRect().width })"
+        )
+        inner = card.evaluate(
+            "e => e.clientWidth - parseFloat(getComputedStyle(e).paddingLeft)"
+            " - parseFloat(getComputedStyle(e).paddingRight)"
+        )
+        assert sizes["label"] >= 15 and sizes["value"] >= 15, (width, sizes)
+        assert not sizes["clipped"], width
+        assert sizes["width"] >= inner - 1, (width, sizes["width"], inner)  # the card's width
+        assert page.get_by_role("cell", name="Milestone 2").is_visible()
+        assert Axe().run(page).response["violations"] == [], width
+        card.screenshot(path=output_dir / f"chart-{width}.png")
