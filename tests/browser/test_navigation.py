@@ -112,5 +112,12 @@ def test_the_chart_is_legible_and_full_width_on_a_phone_and_a_laptop(page, demo_
         assert not sizes["clipped"], width
         assert sizes["width"] >= inner - 1, (width, sizes["width"], inner)  # the card's width
         assert page.get_by_role("cell", name="Milestone 2").is_visible()
+        # "Revoke" sits flush with the achievement's left or right edge, never indented.
+        item = page.locator("li.achievement").first.bounding_box()
+        revoke = page.get_by_role("button", name="Revoke").bounding_box()
+        left = abs(revoke["x"] - item["x"]) < 1
+        right = abs(revoke["x"] + revoke["width"] - item["x"] - item["width"]) < 1
+        assert left or right, (width, item, revoke)
         assert Axe().run(page).response["violations"] == [], width
         card.screenshot(path=output_dir / f"chart-{width}.png")
+        page.screenshot(path=output_dir / f"person-with-award-{width}.png", full_page=True)
