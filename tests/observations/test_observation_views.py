@@ -334,3 +334,11 @@ def test_form_query_budget_is_fixed(
         response = client.get(new_url(organization))
     assert "<option" not in str(response.context["form"]["subject"])
     assert "<option" not in str(response.context["form"]["ability"])
+
+
+def test_managers_find_the_recording_form_at_the_top_not_after_the_ladder(client, manager, ability):
+    client.force_login(manager.user)
+    html = html_of(client.get(reverse("ability", args=[ability.organization.slug, ability.slug])))
+    form = html.index("<summary>Record an observation</summary>")
+    assert form < html.index("Milestone 1") and form < html.index('id="health"')
+    assert '<details class="card record" id="record">' in html  # opens in place, no script
