@@ -94,7 +94,15 @@ class OrganizationScoped:
         return self._in_scope(ids, obj)
 
 
-class ScopedModelAdmin(OrganizationScoped, admin.ModelAdmin):
+class PrimaryKeyByDefault:
+    """An empty `_to_field` names the primary key: Django looks up a field named "" and fails
+    with a 500 (its check of the parameter skips an empty value, its lookup does not)."""
+
+    def get_object(self, request, object_id, from_field=None):
+        return super().get_object(request, object_id, from_field or None)
+
+
+class ScopedModelAdmin(OrganizationScoped, PrimaryKeyByDefault, admin.ModelAdmin):
     def get_changelist_instance(self, request):
         """A list whose address asks what the database cannot answer (a year past 9999, a
         `__regex` that is no pattern) is admin's "invalid lookup" answer, not a 500. The list

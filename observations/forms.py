@@ -1,6 +1,7 @@
 from django import forms
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from abilities.pickers import AbilityField
 from milestones.models import LEVELS
@@ -53,6 +54,10 @@ class ObservationForm(forms.ModelForm):
                 "hx-swap": "innerHTML",
             }
         )
+        today = timezone.localdate()
+        self.fields[
+            "observed_on"
+        ].help_text = f"The day you saw it, today at the latest ({date_format(today, 'j M Y')})."
         if not self.instance.pk:
             self.fields["observed_on"].initial = timezone.localdate
 

@@ -1,3 +1,4 @@
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -76,7 +77,8 @@ def observation_new(request: HttpRequest, org: str) -> HttpResponse:
     saved = None
     if request.method == "POST" and form.is_valid():
         saved = form.save()
-        if not request.htmx:
+        if not request.htmx:  # the same notice as in place, on the page it goes back to
+            messages.success(request, saved_notice(saved))
             return redirect(_next_url(request, _person_url(saved)))
         # A fresh form for the next observation; the page's lists refresh themselves.
         form = ObservationForm(organization, initial={"ability": saved.ability})
@@ -86,6 +88,10 @@ def observation_new(request: HttpRequest, org: str) -> HttpResponse:
         request, FORM_TEMPLATE, context, partial="record-observation", invalid=bool(form.errors)
     )
     return trigger_client_event(response, CHANGED) if saved else response
+
+
+def saved_notice(observation: Observation) -> str:
+    return f"Saved your observation of {observation.subject.user} using {observation.ability.name}."
 
 
 def _person_url(observation: Observation) -> str:

@@ -1,13 +1,30 @@
 from django import forms
 from django.contrib import admin
-from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.models import Group
 
-from gruuv.admin_scoping import ScopedModelAdmin, ScopedTabularInline, administered_organization_ids
+from gruuv.admin_scoping import (
+    PrimaryKeyByDefault,
+    ScopedModelAdmin,
+    ScopedTabularInline,
+    administered_organization_ids,
+)
 from gruuv.framework.admin import framework_urls
 from milestones.models import Requirement
 from organizations.models import Membership, Organization, Role, User
 
-admin.site.register(User, UserAdmin)
+
+class PeopleAdmin(PrimaryKeyByDefault, UserAdmin):
+    pass
+
+
+class GroupsAdmin(PrimaryKeyByDefault, GroupAdmin):
+    pass
+
+
+admin.site.register(User, PeopleAdmin)
+admin.site.unregister(Group)
+admin.site.register(Group, GroupsAdmin)
 
 
 @admin.register(Organization)

@@ -124,3 +124,26 @@ def test_a_resized_textarea_survives_a_refused_form_without_a_csp_violation(page
     page.get_by_role("button", name="Record observation").click()
     expect(page.locator("#id_subject_errors")).to_be_visible()
     expect(page.get_by_label("What happened")).to_have_value("A story without a person")
+
+
+def test_the_recording_form_fills_its_card_on_a_phone(page, demo_server, output_dir):
+    sign_in(page, demo_server, "medium-manager")
+    page.set_viewport_size({"width": 390, "height": 900})
+    page.goto(f"{demo_server}/medium/abilities/servers/")
+    page.get_by_text("Record an observation").click()
+    form = page.locator("#record-observation form").bounding_box()
+    for label in ("Person", "What happened", "Who may read it", "Observed on"):
+        box = page.get_by_label(label, exact=True).bounding_box()
+        assert abs(box["width"] - form["width"]) < 2, (label, box, form)  # fills the card
+    privacy = page.get_by_label("Who may read it", exact=True)
+    privacy.select_option(label="The person observed and managers")
+    fits = privacy.evaluate(
+        "select => { const probe = document.createElement('span');"
+        " probe.textContent = select.options[select.selectedIndex].text;"
+        " probe.style.font = getComputedStyle(select).font; probe.style.position = 'absolute';"
+        " document.body.append(probe);"
+        " const wide = probe.getBoundingClientRect().width; probe.remove();"
+        " return [wide, select.clientWidth] }"
+    )
+    page.locator("#record").screenshot(path=output_dir / "record-form-390.png")
+    assert fits[0] + 40 <= fits[1], fits  # the chosen option reads whole, arrow included

@@ -16,7 +16,7 @@ from tests.factories import (
     ability_with_ladder,
 )
 from tests.htmx import Htmx, answer
-from tests.pages import html_of
+from tests.pages import html_of, text_lines
 
 pytestmark = pytest.mark.django_db
 
@@ -342,3 +342,22 @@ def test_managers_find_the_recording_form_at_the_top_not_after_the_ladder(client
     form = html.index("<summary>Record an observation</summary>")
     assert form < html.index("Milestone 1") and form < html.index('id="health"')
     assert '<details class="card record" id="record">' in html  # opens in place, no script
+
+
+def test_without_javascript_a_saved_observation_shows_the_same_notice(
+    client, manager, subject, ability, organization
+):
+    client.force_login(manager.user)
+    response = client.post(new_url(organization), valid(subject, ability), follow=True)
+    assert response.redirect_chain[-1][1] == 302
+    notice = f"Saved your observation of {subject.user} using {ability.name}."
+    assert notice in text_lines(response)
+
+
+def test_the_date_hint_reads_like_the_rest_of_the_product(client, manager, organization):
+    import time_machine
+
+    client.force_login(manager.user)
+    with time_machine.travel("2026-11-25 12:00Z", tick=False):
+        lines = text_lines(client.get(new_url(organization)))
+    assert "The day you saw it, today at the latest (25 Nov 2026)." in lines
