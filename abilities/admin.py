@@ -8,6 +8,9 @@ from abilities.models import Ability
 from gruuv.admin_scoping import ScopedModelAdmin, ScopedStackedInline
 from milestones.models import Milestone
 
+# A summary is a sentence: its field is as wide as admin's text areas (48em), not 20em.
+WIDE_LINE = {models.CharField: {"widget": forms.TextInput(attrs={"class": "vLargeTextField"})}}
+
 
 class MilestoneInline(ScopedStackedInline):
     model = Milestone
@@ -26,6 +29,7 @@ class AbilityAdmin(ScopedModelAdmin):
     list_filter = [("organization", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["name", "summary", "description"]
     prepopulated_fields = {"slug": ["name"]}
+    formfield_overrides = WIDE_LINE
     readonly_fields = ["health_lines", "created_at", "updated_at"]
     fields = ["organization", "name", "slug", "summary", "description", *readonly_fields]
     inlines = [MilestoneInline]

@@ -1,6 +1,7 @@
 """Django admin, scoped: an organization's admins see and edit only their own organization."""
 
 import datetime
+import re
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
@@ -282,6 +283,9 @@ def test_the_add_ability_form_starts_with_the_organization_and_five_levels(clien
     assert response.context["adminform"].form["organization"].value() == str(admin.organization.pk)
     formset = response.context["inline_admin_formsets"][0].formset
     assert [form["level"].value() for form in formset.forms] == [1, 2, 3, 4, 5]
+    # The one-line summary is as wide as admin's text areas, so its sentence can be read.
+    summary = r'<input [^>]*name="summary"[^>]*class="vLargeTextField"'
+    assert re.search(summary, response.content.decode())
 
 
 @pytest.mark.parametrize(
