@@ -1,3 +1,5 @@
+import re
+
 from playwright.sync_api import expect
 
 from tests.browser.conftest import sign_in
@@ -147,3 +149,34 @@ def test_the_recording_form_fills_its_card_on_a_phone(page, demo_server, output_
     )
     page.locator("#record").screenshot(path=output_dir / "record-form-390.png")
     assert fits[0] + 40 <= fits[1], fits  # the chosen option reads whole, arrow included
+
+
+def test_focus_follows_an_in_place_update_and_a_live_region_says_what_happened(page, demo_server):
+    """A refused form: focus on the first field that needs attention, and the errors are
+    announced. A saved one: focus on the notice, which is announced."""
+    sign_in(page, demo_server, "medium-manager")
+    page.goto(f"{demo_server}/medium/abilities/servers/")
+    page.get_by_text("Record an observation").click()
+    page.get_by_label("What happened").fill("Paired on the queue.")
+    page.get_by_role("button", name="Record observation").click()
+    expect(page.locator("#id_subject_errors")).to_be_visible()
+    assert page.evaluate("document.activeElement.id") == "id_subject"
+    announcer = page.locator("#announcer")
+    expect(announcer).to_have_text(re.compile(r"^1 field needs attention: .+"))
+    assert announcer.get_attribute("aria-live") == "polite"
+
+    page.keyboard.type("medium-member")  # typing goes straight into the field that needs it
+    page.get_by_role("button", name="Record observation").click()
+    notice = page.locator("#record-observation [role=status]")
+    expect(notice).to_contain_text("Saved your observation of medium-member")
+    assert page.evaluate("document.activeElement.getAttribute('role')") == "status"
+    expect(announcer).to_have_text(re.compile(r"^Saved your observation of medium-member"))
+
+
+def test_a_refused_award_puts_focus_on_the_field_to_fix(page, demo_server):
+    sign_in(page, demo_server, "medium-manager")
+    page.goto(f"{demo_server}/medium/people/medium-member/")
+    page.get_by_role("button", name="Award").click()
+    expect(page.locator("#announcer")).to_have_text(re.compile(r"field.* need.* attention"))
+    focused = page.evaluate("document.activeElement.getAttribute('aria-invalid')")
+    assert focused == "true"
