@@ -84,3 +84,19 @@ def test_the_home_page_greets_a_signed_in_person_with_their_organizations(client
     assert f"Welcome back, {member.user}" in lines
     assert 'Your organizations: <a href="/medium/">Medium</a>.' in html
     assert '<a href="/signup/">Start another organization</a>' in html
+
+
+@pytest.mark.parametrize("who", ["anonymous", "manager"])
+def test_no_template_comment_leaks_onto_a_page(client, sign_in, manager, subject, servers, who):
+    """Django's {# … #} comments end at the line's end; a two-line one shows as text."""
+    sign_in(who)
+    pages = ["/", "/medium/", "/medium/abilities/servers/", "/medium/abilities/servers/history/"]
+    if who == "manager":
+        pages += [
+            "/medium/people/",
+            f"/medium/people/{subject.user.username}/",
+            "/medium/team/mine/",
+        ]
+    for page in pages:
+        html = html_of(client.get(page))
+        assert "{#" not in html and "#}" not in html and "{%" not in html, page
