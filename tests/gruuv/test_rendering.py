@@ -28,7 +28,7 @@ def pages(conversation) -> list[str]:
 def conversation(demo):
     manager = Membership.objects.get(user__username="medium-manager")
     return Conversation.objects.create(
-        ability=manager.organization.abilities.get(), topic="Go?", started_by=manager
+        ability=manager.organization.abilities.get(slug="servers"), topic="Go?", started_by=manager
     )
 
 

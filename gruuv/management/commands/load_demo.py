@@ -1,13 +1,23 @@
+from datetime import timedelta
+
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
 from abilities.models import Ability
-from gruuv.demo import DEMO_PASSWORD, ORGANIZATIONS
+from gruuv.demo import (
+    DEMO_PASSWORD,
+    ORGANIZATIONS,
+    STORY_ABILITIES,
+    STORY_ACHIEVEMENTS,
+    STORY_CONVERSATION,
+    STORY_OBSERVATIONS,
+)
 from gruuv.framework.data import FrameworkImport, parse
 from gruuv.timesince import add_months
-from milestones.models import Example, Milestone
+from milestones.models import Achievement, Example, Milestone
+from observations.models import Conversation, Message, Observation
 from organizations.models import Membership, Organization, User
 
 
@@ -47,7 +57,8 @@ class Command(BaseCommand):
 
     def _load_organization(self, spec: dict) -> None:
         organization = Organization.objects.filter(slug=spec["slug"]).first()
-        if organization is None:
+        created = organization is None
+        if created:
             organization = Organization.objects.create(name=spec["name"], slug=spec["slug"])
             framework = parse(spec["framework"].read_text(encoding="utf-8"))
             FrameworkImport(organization, framework, reason="The demo's framework").run()
@@ -58,6 +69,8 @@ class Command(BaseCommand):
             self.stdout.write(f"{organization.name} is already here; its framework is left as is.")
         for username, level, role_slugs, manager in spec["people"]:
             self._load_person(organization, username, level, role_slugs, manager)
+        if created and spec.get("story"):
+            self._tell_story(organization)
 
     def _age(self, organization: Organization, age_in_months: dict[str, int]) -> None:
         """The seed pages were last edited years ago: "Last updated" and the history agree."""
@@ -74,6 +87,53 @@ class Command(BaseCommand):
             Example.history.filter(milestone_id__in=milestones.values("pk")).update(
                 history_date=written
             )
+
+    def _tell_story(self, organization: Organization) -> None:
+        """Abilities of the demo's own, with observations at several privacy levels, awards and
+        a conversation: what a team a few weeks in would have."""
+        people = {m.user.username: m for m in organization.memberships.select_related("user")}
+        abilities = {}
+        for slug, name, summary, ladder in STORY_ABILITIES:
+            ability = Ability.objects.create(
+                organization=organization, slug=slug, name=name, summary=summary
+            )
+            abilities[slug] = ability
+            for level, milestone_summary, examples in ladder:
+                milestone = Milestone.objects.create(
+                    ability=ability, level=level, summary=milestone_summary
+                )
+                for position, (behaviour, task) in enumerate(examples, start=1):
+                    Example.objects.create(
+                        milestone=milestone,
+                        behaviour=behaviour,
+                        example_task=task,
+                        position=position,
+                    )
+        today = timezone.localdate()
+        for slug, observer, subject, level, privacy, days, story in STORY_OBSERVATIONS:
+            Observation.objects.create(
+                organization=organization,
+                ability=abilities[slug],
+                observer=people[observer],
+                subject=people[subject],
+                level=level,
+                privacy=privacy,
+                observed_on=today - timedelta(days=days),
+                story=story,
+            )
+        for slug, holder, level, awarded_by, days in STORY_ACHIEVEMENTS:
+            Achievement.objects.create(
+                membership=people[holder],
+                milestone=abilities[slug].milestones.get(level=level),
+                awarded_by=people[awarded_by],
+                awarded_on=today - timedelta(days=days),
+            )
+        slug, topic, messages = STORY_CONVERSATION
+        conversation = Conversation.objects.create(
+            ability=abilities[slug], topic=topic, started_by=people[messages[0][0]]
+        )
+        for author, body in messages:
+            Message.objects.create(conversation=conversation, author=people[author], body=body)
 
     def _load_person(self, organization, username, level, role_slugs, manager) -> None:
         user = User.objects.filter(username=username).first()
