@@ -94,3 +94,14 @@ def sign_in(page, server: str, username: str, password: str = "gruuv-demo") -> N
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url(lambda url: "/accounts/login/" not in url)
+
+
+def look_at(page, output_dir: Path, name: str, widths=(390, 1366)) -> None:
+    """The page as it is now at a phone's and a laptop's width: axe finds nothing, and a
+    full-page screenshot lands in test-output/ to be looked at."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    for width in widths:
+        page.set_viewport_size({"width": width, "height": 900})
+        assert Axe().run(page).response["violations"] == [], (name, width)
+        page.screenshot(path=output_dir / f"{name}-{width}.png", full_page=True)

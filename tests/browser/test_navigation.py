@@ -2,7 +2,7 @@
 
 import re
 
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import look_at, sign_in
 
 
 def luminance(rgb: str) -> float:
@@ -52,22 +52,15 @@ def test_the_filter_s_focus_ring_stands_out_from_the_page(page, demo_server):
 
 
 def test_the_health_legend_opens_by_keyboard_and_passes_axe(page, demo_server, output_dir):
-    from axe_playwright_python.sync_playwright import Axe
-
     page.goto(f"{demo_server}/medium/")
     summary = page.get_by_text("What the health labels mean")
     summary.focus()
     page.keyboard.press("Enter")
     assert page.locator(".health-legend").evaluate("e => e.open")
-    for width in (390, 1366):
-        page.set_viewport_size({"width": width, "height": 900})
-        assert Axe().run(page).response["violations"] == [], width
-        page.screenshot(path=output_dir / f"organization-legend-{width}.png", full_page=True)
+    look_at(page, output_dir, "organization-legend")
 
 
 def test_the_history_page_reads_as_entries_and_passes_axe(page, demo_server, output_dir):
-    from axe_playwright_python.sync_playwright import Axe
-
     page.goto(f"{demo_server}/medium/abilities/servers/history/")
     first = page.locator("article.change").first
     assert first.locator("h2").inner_text().startswith("Ability created, with 5 milestones")
@@ -75,10 +68,7 @@ def test_the_history_page_reads_as_entries_and_passes_axe(page, demo_server, out
     more.focus()
     page.keyboard.press("Enter")
     assert first.locator("details.change__more").evaluate("e => e.open")
-    for width in (390, 1366):
-        page.set_viewport_size({"width": width, "height": 900})
-        assert Axe().run(page).response["violations"] == [], width
-        page.screenshot(path=output_dir / f"history-{width}.png", full_page=True)
+    look_at(page, output_dir, "history")
 
 
 def test_the_chart_is_legible_and_full_width_on_a_phone_and_a_laptop(page, demo_server, output_dir):

@@ -1,11 +1,9 @@
 """A locked-out sign-in, in a browser: said plainly, reachable by keyboard, clean under axe;
 and the admin pages that now show what people said read-only, looked at."""
 
-from axe_playwright_python.sync_playwright import Axe
-
 from observations.models import Conversation, Message, Observation
 from organizations.models import Membership
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import look_at, sign_in
 
 LOCKED = "Too many failed sign-ins for this account or from your network"
 
@@ -33,11 +31,7 @@ def test_a_locked_out_sign_in_says_so_and_passes_axe(page, demo_server, output_d
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.textContent.trim()") == "Sign in"
 
-    for width in (390, 1366):
-        page.set_viewport_size({"width": width, "height": 900})
-        results = Axe().run(page)
-        assert results.response["violations"] == [], width
-        page.screenshot(path=output_dir / f"signin-locked-{width}.png", full_page=True)
+    look_at(page, output_dir, "signin-locked")
 
 
 def test_admin_shows_versions_and_read_only_messages(page, demo_server, output_dir):
