@@ -130,15 +130,16 @@ def test_a_resized_textarea_survives_a_refused_form_without_a_csp_violation(page
     expect(page.get_by_label("What happened")).to_have_value("A story without a person")
 
 
-def test_the_recording_form_fills_its_card_on_a_phone(page, demo_server, output_dir):
+def test_the_recording_form_fills_its_card_on_a_phone_and_a_laptop(page, demo_server, output_dir):
     sign_in(page, demo_server, "medium-manager")
-    page.set_viewport_size({"width": 390, "height": 900})
     page.goto(f"{demo_server}/medium/abilities/servers/")
     page.get_by_text("Record an observation").click()
-    form = page.locator("#record-observation form").bounding_box()
-    for label in ("Person", "What happened", "Who may read it", "Observed on"):
-        box = page.get_by_label(label, exact=True).bounding_box()
-        assert abs(box["width"] - form["width"]) < 2, (label, box, form)  # fills the card
+    for width in (1366, 390):
+        page.set_viewport_size({"width": width, "height": 900})
+        form = page.locator("#record-observation form").bounding_box()
+        for label in ("Person", "What happened", "Who may read it", "Observed on"):
+            box = page.get_by_label(label, exact=True).bounding_box()
+            assert abs(box["width"] - form["width"]) < 2, (width, label, box, form)
     privacy = page.get_by_label("Who may read it", exact=True)
     privacy.select_option(label="The person observed and managers")
     fits = privacy.evaluate(
@@ -153,7 +154,9 @@ def test_the_recording_form_fills_its_card_on_a_phone(page, demo_server, output_
     assert fits[0] + 40 <= fits[1], fits  # the chosen option reads whole, arrow included
 
 
-def test_focus_follows_an_in_place_update_and_a_live_region_says_what_happened(page, demo_server):
+def test_focus_follows_an_in_place_update_and_a_live_region_says_what_happened(
+    page, demo_server, output_dir
+):
     """A refused form: focus on the first field that needs attention, and the errors are
     announced. A saved one: focus on the notice, which is announced."""
     sign_in(page, demo_server, "medium-manager")
@@ -163,6 +166,7 @@ def test_focus_follows_an_in_place_update_and_a_live_region_says_what_happened(p
     page.get_by_role("button", name="Record observation").click()
     expect(page.locator("#id_subject_errors")).to_be_visible()
     expect(page.locator("#id_subject")).to_be_focused()
+    page.locator("#record").screenshot(path=output_dir / "record-form-errors.png")
     announcer = page.locator("#announcer")
     expect(announcer).to_have_text(re.compile(r"^1 field needs attention: .+"))
     assert announcer.get_attribute("aria-live") == "polite"

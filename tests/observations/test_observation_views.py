@@ -1,5 +1,6 @@
 import datetime
 import json
+import re
 
 import pytest
 from django.test import Client
@@ -361,3 +362,14 @@ def test_the_date_hint_reads_like_the_rest_of_the_product(client, manager, organ
     with time_machine.travel("2026-11-25 12:00Z", tick=False):
         lines = text_lines(client.get(new_url(organization)))
     assert "The day you saw it, today at the latest (25 Nov 2026)." in lines
+
+
+def test_errors_read_as_sentences_beside_their_fields(htmx, client, manager, organization):
+    client.force_login(manager.user)
+    response = htmx.post(new_url(organization), {"story": "  ", "observed_on": "2999-01-01"})
+    html = response.content.decode()
+    story = re.search(r'id="id_story_errors"><p>([^<]+)</p></div>', html).group(1)
+    assert story == "This field is required."  # blank after trimming
+    observed = re.search(r'id="id_observed_on_errors"><p>([^<]+)</p>', html).group(1)
+    assert observed == "An observation cannot be dated in the future."
+    assert "<ul" not in html.split('id="record-observation"')[1]  # sentences, not bullets
