@@ -16,18 +16,24 @@ def my_organizations(request) -> dict:
     }
 
 
-# The header's sections, by the names of the pages in each.
+# The header's sections: each one's own page, and the other pages inside it.
 SECTIONS = {
-    "abilities": {"organization", "ability", "ability_history", "conversation", "observation_new"},
-    "roles": {"roles", "role"},
-    "people": {"people", "person"},
-    "my_team": {"my_team"},
-    "team": {"team", "member_edit", "member_deactivate", "organization_settings"},
+    "abilities": (
+        "organization",
+        {"ability", "ability_history", "conversation", "observation_new"},
+    ),
+    "roles": ("roles", {"role"}),
+    "people": ("people", {"person"}),
+    "my_team": ("my_team", set()),
+    "team": ("team", {"member_edit", "member_deactivate", "organization_settings"}),
 }
-SECTION_OF = {name: section for section, names in SECTIONS.items() for name in names}
+CURRENT = {own: {section: "page"} for section, (own, _) in SECTIONS.items()} | {
+    name: {section: "true"} for section, (_, inside) in SECTIONS.items() for name in inside
+}
 
 
 def section(request) -> dict:
-    """The header section the page belongs to, which the header marks as current."""
+    """`aria_current`: the header's section for this page, "page" on its own page and "true"
+    on a page inside it."""
     match = getattr(request, "resolver_match", None)
-    return {"section": SECTION_OF.get(match.url_name) if match else None}
+    return {"aria_current": CURRENT.get(match.url_name, {}) if match else {}}

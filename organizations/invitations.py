@@ -92,8 +92,8 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     form = None
     if not user.is_authenticated and not has_account:
         form = JoinForm(invitation.email, data=request.POST or None)
+    context = {"invitation": invitation, "form": form, "has_account": has_account}
     if request.limited:
-        context = {"invitation": invitation, "form": form, "has_account": has_account}
         context["limited"] = TOO_MANY_REQUESTS
         return too_many(request, render(request, "organizations/invitation.html", context))
     if request.method == "POST" and (user.is_authenticated or (form and form.is_valid())):
@@ -107,7 +107,6 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
             login(request, joining, backend="organizations.backends.EmailOrUsernameBackend")
         messages.success(request, f"Welcome to {membership.organization}!")
         return redirect("organization", membership.organization.slug)
-    context = {"invitation": invitation, "form": form, "has_account": has_account}
     return render(
         request, "organizations/invitation.html", context, invalid=bool(form and form.errors)
     )
