@@ -6,6 +6,7 @@ from django.utils.html import format_html_join
 from abilities.health import badges, with_health
 from abilities.models import Ability
 from gruuv.admin_scoping import ScopedModelAdmin, ScopedStackedInline
+from milestones.admin import LadderExampleInline
 from milestones.models import Milestone
 
 # A summary is a sentence: its field is as wide as admin's text areas (48em), not 20em.
@@ -16,8 +17,10 @@ class MilestoneInline(ScopedStackedInline):
     model = Milestone
     fields = ["level", "miles", "summary", "description"]
     max_num = 5
-    show_change_link = True  # the milestone's own page edits its examples
-    formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 3})}}
+    show_change_link = True
+    formfield_overrides = {
+        models.TextField: {"widget": forms.Textarea(attrs={"rows": 3, "class": "vLargeTextField"})}
+    }
 
     def get_extra(self, request, obj=None, **kwargs):
         return 5 - obj.milestones.count() if obj else 5
@@ -32,7 +35,7 @@ class AbilityAdmin(ScopedModelAdmin):
     formfield_overrides = WIDE_LINE
     readonly_fields = ["health_lines", "created_at", "updated_at"]
     fields = ["organization", "name", "slug", "summary", "description", *readonly_fields]
-    inlines = [MilestoneInline]
+    inlines = [MilestoneInline, LadderExampleInline]
 
     def get_formset_kwargs(self, request, obj, inline, prefix):
         kwargs = super().get_formset_kwargs(request, obj, inline, prefix)

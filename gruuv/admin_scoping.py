@@ -6,6 +6,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.contrib.contenttypes.views import shortcut
 from django.core.exceptions import ValidationError
 from django.db import DataError, router, transaction
+from django.forms.formsets import DELETION_FIELD_NAME
+from django.forms.models import BaseInlineFormSet
 from django.http import Http404, HttpRequest
 
 from gruuv.numbers import whole_number
@@ -103,6 +105,11 @@ class PrimaryKeyByDefault:
 
 
 class ScopedModelAdmin(OrganizationScoped, PrimaryKeyByDefault, admin.ModelAdmin):
+    class Media:
+        # Tabular inlines as cards on a phone, rather than clipped tables.
+        css = {"all": ["css/admin.css"]}
+        js = ["js/admin.js"]
+
     def get_changelist_instance(self, request):
         """A list whose address asks what the database cannot answer (a year past 9999, a
         `__regex` that is no pattern) is admin's "invalid lookup" answer, not a 500. The list
@@ -122,8 +129,29 @@ class ScopedModelAdmin(OrganizationScoped, PrimaryKeyByDefault, admin.ModelAdmin
         return obj
 
 
-class ScopedTabularInline(OrganizationScoped, admin.TabularInline):
+class LabelledDeletion:
+    """A formset whose "Delete?" boxes are named for screen readers (admin's table gives them
+    no <label>)."""
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if DELETION_FIELD_NAME in form.fields:
+            form.fields[DELETION_FIELD_NAME].widget.attrs["aria-label"] = "Delete this row"
+
+
+class LabelledInlineFormSet(LabelledDeletion, BaseInlineFormSet):
     pass
+
+
+class ScopedTabularInline(OrganizationScoped, admin.TabularInline):
+    formset = LabelledInlineFormSet
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        # A table's cells have no <label>: each field is named for screen readers instead.
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if formfield is not None:
+            formfield.widget.attrs.setdefault("aria-label", str(formfield.label).capitalize())
+        return formfield
 
 
 class ScopedStackedInline(OrganizationScoped, admin.StackedInline):

@@ -182,3 +182,26 @@ def test_changes_apart_in_time_or_by_someone_else_are_separate_entries(client, a
 def test_the_folded_changes_continue_the_numbering(client, servers):
     html = client.get(history_url(servers)).content.decode()
     assert '<ol class="change__parts" start="4">' in html.split('<details class="change__more">')[1]
+
+
+def test_one_save_of_the_ability_s_admin_page_is_one_entry(client, admin, servers):
+    """A milestone and examples edited on the ability's admin page, saved at once."""
+    import time_machine
+    from django.utils import timezone
+
+    client.force_login(admin.user)
+    change_url = reverse("admin:abilities_ability_change", args=[servers.pk])
+    data = admin_form_data(client.get(change_url))
+    level_of = {data[f"milestones-{i}-level"]: i for i in range(5)}
+    data[f"milestones-{level_of[2]}-summary"] = "Builds on what is there"
+    data["examples-TOTAL_FORMS"] = 3
+    data |= {"examples-1-level": 3, "examples-1-behaviour": "Writes playbooks"}
+    data |= {"examples-2-level": 2, "examples-2-behaviour": "Generalizes code"}
+    with time_machine.travel(timezone.now() + datetime.timedelta(minutes=5), tick=False):
+        assert client.post(change_url, data).status_code == 302
+
+    response = client.get(history_url(servers))
+    assert entries(response)[0] == (
+        "1 milestone and 2 examples changed",
+        ["Milestone 2 changed", "Example in milestone 2 added", "Example in milestone 3 added"],
+    )

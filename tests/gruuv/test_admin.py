@@ -5,6 +5,8 @@ import re
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from abilities.models import Ability
@@ -148,6 +150,112 @@ def test_examples_are_edited_inline_on_the_milestone(medium_admin, servers):
     response = medium_admin.post(change_url(milestone), data)
     assert response.status_code == 302
     assert Example.objects.get(milestone=milestone).example_task == "Added IFTTT trigger"
+
+
+def test_examples_are_edited_on_the_ability_page(medium_admin, servers):
+    """One save of the ability changes, moves, adds and deletes examples across its ladder."""
+    first = servers.milestones.get(level=1)
+    doomed = ExampleFactory(milestone=first, behaviour="Goes away")
+    moving = ExampleFactory(milestone=first, behaviour="Generalizes code when appropriate")
+    response = medium_admin.get(change_url(servers))
+    data = admin_form_data(response)
+    rows = {data[f"examples-{i}-behaviour"]: i for i in range(3)}
+    assert data["examples-INITIAL_FORMS"] == 3
+    assert [data[f"examples-{i}-level"] for i in range(3)] == [1, 1, 1]
+    data[f"examples-{rows['Adds endpoints']}-example_task"] = "Added IFTTT trigger"
+    data[f"examples-{rows['Goes away']}-DELETE"] = "on"
+    data[f"examples-{rows['Generalizes code when appropriate']}-level"] = 2
+    data["examples-TOTAL_FORMS"] = 4
+    data["examples-3-level"] = 5
+    data["examples-3-behaviour"] = "Designs transformational projects"
+
+    response = medium_admin.post(change_url(servers), data)
+
+    assert response.status_code == 302, response.context["errors"]
+    assert list(first.examples.values_list("behaviour", "example_task")) == [
+        ("Adds endpoints", "Added IFTTT trigger")
+    ]
+    assert not Example.objects.filter(pk=doomed.pk).exists()
+    moving.refresh_from_db()
+    assert (moving.milestone.level, moving.position) == (2, 1)
+    added = Example.objects.get(milestone__ability=servers, milestone__level=5)
+    assert (added.behaviour, added.position) == ("Designs transformational projects", 1)
+
+
+def test_a_new_ability_is_written_with_its_ladder_and_examples_in_one_save(
+    medium_admin, organization
+):
+    response = medium_admin.get(reverse("admin:abilities_ability_add"))
+    data = admin_form_data(response) | {
+        "organization": organization.pk,
+        "name": "Mentoring",
+        "slug": "mentoring",
+        "summary": "Helps others grow",
+        "milestones-0-summary": "Helps a colleague",
+        "milestones-2-summary": "Runs a mentoring programme",
+        "examples-TOTAL_FORMS": 2,
+        "examples-0-level": 3,
+        "examples-0-behaviour": "Pairs with new starters",
+        "examples-1-level": 1,
+        "examples-1-behaviour": "Answers questions kindly",
+    }
+    response = medium_admin.post(reverse("admin:abilities_ability_add"), data)
+    assert response.status_code == 302, response.context["errors"]
+    ability = Ability.objects.get(slug="mentoring")
+    assert list(
+        Example.objects.filter(milestone__ability=ability).values_list(
+            "milestone__level", "milestone__summary", "behaviour"
+        )
+    ) == [
+        (1, "Helps a colleague", "Answers questions kindly"),
+        (3, "Runs a mentoring programme", "Pairs with new starters"),
+    ]
+
+
+def test_an_example_row_without_its_milestone_says_so(medium_admin, servers):
+    response = medium_admin.get(change_url(servers))
+    data = admin_form_data(response) | {
+        "examples-TOTAL_FORMS": 2,
+        "examples-1-behaviour": "Orphan",
+    }
+    response = medium_admin.post(change_url(servers), data)
+    assert response.status_code == 200
+    assert response.context["inline_admin_formsets"][1].formset.errors[1] == {
+        "level": ["This field is required."]
+    }
+    assert not Example.objects.filter(behaviour="Orphan").exists()
+
+
+def test_another_organizations_example_cannot_be_edited_from_an_ability_page(
+    medium_admin, servers, infrastructure
+):
+    foreign = ExampleFactory(milestone=infrastructure.milestones.get(level=1), behaviour="Theirs")
+    response = medium_admin.get(change_url(servers))
+    for field, value in [("behaviour", "Overwritten"), ("DELETE", "on")]:
+        data = admin_form_data(response) | {
+            "examples-0-id": foreign.pk,
+            f"examples-0-{field}": value,
+        }
+
+        answer = medium_admin.post(change_url(servers), data)
+
+        assert answer.status_code == 200  # the form again, with the error above the rows
+        assert "no longer one of this ability" in answer.content.decode()
+        foreign.refresh_from_db()
+        assert (foreign.behaviour, foreign.milestone.ability) == ("Theirs", infrastructure)
+
+
+def test_the_ability_page_s_queries_do_not_grow_with_its_examples(medium_admin, servers):
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert medium_admin.get(change_url(servers)).status_code == 200
+        return len(captured)
+
+    few = queries()
+    for milestone in servers.milestones.all():
+        ExampleFactory.create_batch(12, milestone=milestone)
+    assert queries() == few
+    assert few <= 25
 
 
 def test_deleting_an_ability_with_observations_is_refused_with_a_message(medium_admin, servers):
