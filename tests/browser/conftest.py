@@ -49,10 +49,10 @@ def chromium():
         browser.close()
 
 
-@pytest.fixture
-def page(chromium):
-    """A fresh browser context per test; console errors (CSP violations too) fail the test."""
-    context = chromium.new_context(viewport={"width": 1280, "height": 900})
+def watched_page(chromium, **options):
+    """A page in a fresh browser context whose console errors (CSP violations too) are kept:
+    returns the page and the list they land in."""
+    context = chromium.new_context(**{"viewport": {"width": 1280, "height": 900}, **options})
     page = context.new_page()
     errors = []
 
@@ -70,8 +70,24 @@ def page(chromium):
 
     page.on("console", on_console)
     page.on("pageerror", lambda error: errors.append(str(error)))
+    return page, errors
+
+
+@pytest.fixture
+def page(chromium):
+    """A fresh browser context per test; console errors (CSP violations too) fail the test."""
+    page, errors = watched_page(chromium)
     yield page
-    context.close()
+    page.context.close()
+    assert errors == [], f"the browser reported errors: {errors}"
+
+
+@pytest.fixture
+def page_without_js(chromium):
+    """The same, with JavaScript switched off: every flow must work as plain HTML forms."""
+    page, errors = watched_page(chromium, java_script_enabled=False)
+    yield page
+    page.context.close()
     assert errors == [], f"the browser reported errors: {errors}"
 
 

@@ -235,6 +235,20 @@ def test_author_edits_their_message(htmx, client, conversation, member):
     assert message.edited_at is not None
 
 
+def test_the_edit_form_saves_in_place_in_the_thread_and_plainly_on_its_own_page(
+    htmx, client, conversation, member
+):
+    message = conversation.messages.get()
+    client.force_login(member.user)
+    in_thread = htmx.get(message_url("message_edit", message)).content.decode()
+    own_page = client.get(message_url("message_edit", message)).content.decode()
+    assert "hx-post=" in in_thread
+    assert "hx-post=" not in own_page.split('class="card stacked message-edit"')[1].split(">")[0]
+    response = client.post(message_url("message_edit", message), {"body": "Plainly"})
+    assert response.status_code == 302
+    assert response["Location"] == f"{thread_url(conversation)}#message-{message.pk}"
+
+
 def test_editing_validates(htmx, client, conversation, member):
     message = conversation.messages.get()
     client.force_login(member.user)
