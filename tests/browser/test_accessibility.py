@@ -3,7 +3,7 @@
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from observations.models import Conversation
+from observations.models import Conversation, Observation, Privacy
 from organizations.models import Invitation, Membership
 from tests.browser.conftest import sign_in
 
@@ -12,11 +12,15 @@ PUBLIC = [
     "/signup/",
     "/accounts/login/",
     "/accounts/password_reset/",
+    "/accounts/password_reset/done/",
+    "/accounts/reset/MQ/not-a-token/",  # a link that no longer works
+    "/accounts/reset/done/",
     "/medium/",
     "/medium/abilities/servers/",
     "/medium/abilities/servers/history/",
     "/medium/roles/",
     "/medium/roles/builder/",
+    "/lessonly/",
     "/lessonly/abilities/infrastructure/",
     "/medium/abilities/no-such-ability/",  # our 404
 ]
@@ -26,8 +30,16 @@ MEMBERS = [
     "/medium/observations/new/",
     "/medium/conversations/{conversation}/",
     "/medium/team/mine/",
+    "/medium/conversations/{conversation}/messages/{message}/edit/",
+    "/medium/conversations/{conversation}/messages/{message}/delete/",
     "/accounts/profile/",
     "/accounts/password_change/",
+    "/accounts/password_change/done/",
+    "/accounts/welcome/",
+]
+MANAGERS = [
+    "/medium/observations/{observation}/edit/",
+    "/medium/observations/{observation}/delete/",
 ]
 ADMINS = [
     "/medium/team/",
@@ -53,6 +65,15 @@ def test_no_axe_violations_on_any_page(page, demo_server, output_dir, settings, 
     conversation = Conversation.objects.create(
         ability=manager.organization.abilities.get(slug="servers"), topic="Go?", started_by=manager
     )
+    message = conversation.messages.create(author=manager, body="Go, surely.")
+    observation = Observation.objects.create(
+        organization=manager.organization,
+        observer=manager,
+        subject=Membership.objects.get(user__username="medium-member"),
+        ability=conversation.ability,
+        story="Steady hands in the outage.",
+        privacy=Privacy.PUBLIC_TO_WORLD,
+    )
     invitation = Invitation(
         organization=manager.organization, email="someone@example.com", invited_by=manager
     )
@@ -61,7 +82,11 @@ def test_no_axe_violations_on_any_page(page, demo_server, output_dir, settings, 
     urls = [*PUBLIC, f"/invitations/{token}/", "/invitations/not-a-real-one/"]
     if who != "anonymous":
         sign_in(page, demo_server, who)
-        urls = urls + [url.format(conversation=conversation.pk) for url in MEMBERS]
+        urls = urls + [
+            url.format(conversation=conversation.pk, message=message.pk) for url in MEMBERS
+        ]
+    if who in ("medium-manager", "medium-admin"):
+        urls += [url.format(observation=observation.pk) for url in MANAGERS]
     if who == "medium-admin":
         urls += ADMINS
     # For medium-member, /medium/observations/new/ is our 403 page.
