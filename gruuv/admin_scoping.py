@@ -106,7 +106,7 @@ class PrimaryKeyByDefault:
 
 class ScopedModelAdmin(OrganizationScoped, PrimaryKeyByDefault, admin.ModelAdmin):
     class Media:
-        # Tabular inlines as cards on a phone, rather than clipped tables.
+        # Fields that fit a phone (tabular inlines as cards) and names for screen readers.
         css = {"all": ["css/admin.css"]}
         js = ["js/admin.js"]
 

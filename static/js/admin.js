@@ -1,4 +1,4 @@
-/* Small repairs to Django admin's pages.
+/* Small repairs to Django admin's pages, loaded on every page of our models (ScopedModelAdmin).
    Tabular inlines on a phone: each row becomes a card of labelled fields (admin.css) instead
    of a table wider than the screen. The labels are the table's column headings, put on each
    cell here; without this script the table keeps admin's sideways scroll. */
@@ -12,7 +12,7 @@
     }
     var names = Array.prototype.map.call(head.cells, function (cell) {
       return cell.textContent.trim();
-    }); // the first column holds each row's title, not a field
+    });
     // The heading over the rows' titles is empty in admin's table: name it for screen readers.
     var first = head.cells[0];
     if (first && first.classList.contains("original") && !names[0]) {
@@ -24,6 +24,7 @@
     Array.prototype.forEach.call(table.tBodies, function (body) {
       Array.prototype.forEach.call(body.rows, function (row) {
         Array.prototype.forEach.call(row.cells, function (cell, index) {
+          // The first column holds the row's title, not a field; "Add another" has no fields.
           if (row.classList.contains("form-row") && names[index] && index > 0) {
             cell.setAttribute("data-label", names[index]);
           }
