@@ -65,6 +65,14 @@ def test_a_table_of_examples_becomes_labelled_cards_on_a_phone(page, demo_server
     assert [box["y"] for box in boxes] == sorted(box["y"] for box in boxes)
     assert {round(box["width"]) for box in boxes} == {round(boxes[0]["width"])}
     assert boxes[0]["width"] > 300
+    # By keyboard, a card's fields come in reading order.
+    page.locator("#id_examples-0-level").focus()
+    visited = []
+    for _ in range(4):
+        page.keyboard.press("Tab")
+        visited.append(page.evaluate("document.activeElement.id"))
+    assert visited == [f"id_examples-0-{name}" for name in
+                       ("position", "behaviour", "example_task", "DELETE")]  # fmt: skip
     # The blank row "Add another" copies stays out of sight, here and on a role's page.
     assert page.locator("#examples-empty").is_hidden()
     page.goto(f"{demo_server}{admin_pages()['role']}")
