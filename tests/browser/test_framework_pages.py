@@ -96,3 +96,20 @@ def test_the_filter_works_without_javascript(chromium, medium_with_more_abilitie
     page.wait_for_url("**/medium/?q=phones")
     assert ability_names(page) == ["Mobile"]
     context.close()
+
+
+def test_the_examples_header_takes_no_extra_room_on_a_phone(page, demo_server):
+    """On a phone the examples table stacks; its screen-reader-only "Example tasks" heading
+    must not leave an empty band with a second rule under "Examples"."""
+    page.set_viewport_size({"width": 390, "height": 900})
+    page.goto(f"{demo_server}/medium/abilities/servers/")
+    header = page.locator("table.examples").first.evaluate(
+        "table => { const row = table.tHead.rows[0]; const [shown, hidden] = row.cells;"
+        " return { row: row.getBoundingClientRect().height,"
+        "   shown: shown.getBoundingClientRect().height,"
+        "   hidden: hidden.getBoundingClientRect().height,"
+        "   rule: parseFloat(getComputedStyle(row).borderBottomWidth) }; }"
+    )
+    assert header["hidden"] <= 1, header
+    assert abs(header["row"] - header["shown"]) < 1, header
+    assert header["rule"] == 0, header
