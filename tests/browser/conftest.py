@@ -112,6 +112,14 @@ def sign_in(page, server: str, username: str, password: str = "gruuv-demo") -> N
     page.wait_for_url(lambda url: "/accounts/login/" not in url)
 
 
+def start_conversation(page, topic: str, first_message: str) -> None:
+    """From the ability page the browser is on: open the form, write, start."""
+    page.get_by_text("Start a conversation").click()
+    page.get_by_label("Topic").fill(topic)
+    page.get_by_label("First message").fill(first_message)
+    page.get_by_role("button", name="Start conversation").click()
+
+
 def look_at(page, output_dir: Path, name: str, widths=(390, 1366)) -> None:
     """The page as it is now at a phone's and a laptop's width: axe finds nothing, and a
     full-page screenshot lands in test-output/ to be looked at."""

@@ -1,16 +1,13 @@
 from playwright.sync_api import expect
 
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import sign_in, start_conversation
 
 
 def test_two_members_converse(chromium, page, demo_server, output_dir):
     sign_in(page, demo_server, "medium-member")
     page.goto(f"{demo_server}/medium/abilities/servers/")
     page.evaluate("window.notReloaded = true")
-    page.get_by_text("Start a conversation").click()
-    page.get_by_label("Topic").fill("Should the feed move to Go?")
-    page.get_by_label("First message").fill("I think so.\nSee https://go.dev/doc/")
-    page.get_by_role("button", name="Start conversation").click()
+    start_conversation(page, "Should the feed move to Go?", "I think so.\nSee https://go.dev/doc/")
     expect(page.get_by_text("✅ Conversed about in 1 conversation")).to_be_visible()
     assert page.evaluate("window.notReloaded") is True
     page.get_by_role("link", name="Should the feed move to Go?").click()
@@ -37,10 +34,7 @@ def test_two_members_converse(chromium, page, demo_server, output_dir):
 def test_author_deletes_a_message_and_the_thread_keeps_its_shape(page, demo_server):
     sign_in(page, demo_server, "medium-member")
     page.goto(f"{demo_server}/medium/abilities/servers/")
-    page.get_by_text("Start a conversation").click()
-    page.get_by_label("Topic").fill("Typo thread")
-    page.get_by_label("First message").fill("Oops, wrong thread")
-    page.get_by_role("button", name="Start conversation").click()
+    start_conversation(page, "Typo thread", "Oops, wrong thread")
     page.get_by_role("link", name="Typo thread").click()
     page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_role("link", name="Delete").click()
@@ -51,10 +45,7 @@ def test_author_deletes_a_message_and_the_thread_keeps_its_shape(page, demo_serv
 def test_outsiders_see_the_gate_and_a_thread_is_members_only(page, demo_server):
     sign_in(page, demo_server, "medium-member")
     page.goto(f"{demo_server}/medium/abilities/servers/")
-    page.get_by_text("Start a conversation").click()
-    page.get_by_label("Topic").fill("Members only")
-    page.get_by_label("First message").fill("Hello team")
-    page.get_by_role("button", name="Start conversation").click()
+    start_conversation(page, "Members only", "Hello team")
     page.get_by_role("link", name="Members only").click()
     thread_url = page.url
     gate = "This section is for Medium folks only. Sign your team up to find your Gruuv!"

@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from milestones.models import Achievement
 from observations.models import Message, Observation
 from organizations.models import Invitation, Membership
-from tests.browser.conftest import sign_in, watched_page
+from tests.browser.conftest import sign_in, start_conversation, watched_page
 
 
 @pytest.fixture(params=["javascript", "no-javascript"])
@@ -131,10 +131,7 @@ def test_start_reply_edit_and_delete_in_a_conversation(browser_page, demo_server
     page = browser_page
     sign_in(page, demo_server, "medium-member")
     page.goto(f"{demo_server}/medium/abilities/servers/")
-    page.get_by_text("Start a conversation").click()
-    page.get_by_label("Topic").fill("Go for the feed?")
-    page.get_by_label("First message").fill("I think so.")
-    page.get_by_role("button", name="Start conversation").click()
+    start_conversation(page, "Go for the feed?", "I think so.")
     if page.javascript:  # it joins the ability's list in place; without, the thread opens
         page.get_by_role("link", name="Go for the feed?").click()
     expect(page.get_by_role("heading", name="Go for the feed?")).to_be_visible()
