@@ -11,7 +11,15 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path
 
-from gruuv.framework.data import FrameworkError, dump, export_framework, file_format, read
+from gruuv.framework.data import (
+    MOST_BYTES,
+    FrameworkError,
+    dump,
+    export_framework,
+    file_format,
+    read,
+    too_large,
+)
 
 
 class FrameworkUploadForm(forms.Form):
@@ -77,6 +85,8 @@ def import_view(model_admin: ModelAdmin, request: HttpRequest, object_id: str) -
         upload = form.cleaned_data["file"]
         fmt = file_format(upload.name)
         try:
+            if upload.size > MOST_BYTES:  # before reading it: it waits on disk, not in memory
+                raise FrameworkError([too_large()])
             text = upload.read().decode("utf-8")
             context["changes"] = read(organization, text, fmt).run(dry_run=True)
         except UnicodeDecodeError:

@@ -6,6 +6,7 @@ docs/framework.schema.json, which validates every import.
 
 import csv
 import io
+import itertools
 import json
 import re
 from functools import cache
@@ -130,18 +131,42 @@ def read(organization: Organization, text: str, fmt: str) -> "FrameworkImport":
     return FrameworkImport(organization, parse(text, fmt), reason="Framework import")
 
 
-# A framework of a thousand abilities, five milestones and three examples each is under 2 MB,
-# and nests six levels deep (abilities, an ability, milestones, a milestone, examples, one).
+# The limits of a framework file, each refused with a message that names it, before anything walks
+# the file: a framework of 500 abilities, five milestones and three examples each is about 2 MB
+# and 50,000 nodes, and nests six levels deep (abilities, an ability, milestones, a milestone,
+# examples, one). Counting happens on the parser's events, so a file is refused before it is
+# built: YAML's anchors and aliases (a "billion laughs" of 382 bytes expands to 9^9 nodes) are
+# refused outright, as no exported framework has them. docs/framework-format.md lists these.
 MOST_BYTES = 8 * 1024 * 1024
 MOST_NESTING = 32
+MOST_NODES = 60_000
+MOST_ABILITIES = 500
+MOST_ROLES = 200
+MOST_EXAMPLES = 30  # per milestone
+MOST_REQUIREMENTS = 200  # per ability: one per role at most
+MOST_ROWS = 10_000  # of a CSV sheet
+MOST_ERRORS = 50  # listed; validation stops there
 TOO_DEEP = f"the file nests lists or mappings more than {MOST_NESTING} deep; a framework needs six"
+TOO_MANY_NODES = (
+    f"the file has more than {MOST_NODES:,} values; a framework of {MOST_ABILITIES} abilities "
+    "fits in fewer (split it, or write to us if yours does not)"
+)
+NO_ALIASES = (
+    "line {line}: anchors and aliases (&name, *name) are not allowed in a framework file; "
+    "write each value out"
+)
 
 
 def parse(text: str, fmt: str = "yaml") -> dict:
     _refuse_nul(text)
     _refuse_deep_nesting(text)
     try:
-        data = json.loads(text) if fmt == "json" else yaml.safe_load(text)
+        if fmt == "json":
+            data = json.loads(text)
+            _refuse_too_many_nodes(data)
+        else:
+            _refuse_aliases_and_too_many_nodes(text)
+            data = yaml.load(text, Loader=YamlLoader)
     except (ValueError, yaml.YAMLError) as error:
         raise FrameworkError([f"the file is not valid {fmt.upper()}: {error}"]) from error
     except RecursionError as error:  # nesting without brackets ("- - - - x") gets here
@@ -151,9 +176,83 @@ def parse(text: str, fmt: str = "yaml") -> dict:
     return data
 
 
+# libyaml's parser where it is installed (it is in the wheels), Python's otherwise: both safe.
+YamlLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+NODE_EVENTS = (yaml.ScalarEvent, yaml.SequenceStartEvent, yaml.MappingStartEvent)
+
+
+def _refuse_aliases_and_too_many_nodes(text: str) -> None:
+    """Read the YAML's events (no values are built) and stop at the first anchor or alias, or
+    past MOST_NODES: the time this takes is bounded by the limit, not by what the file says."""
+    nodes = 0
+    for event in yaml.parse(text, Loader=YamlLoader):
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
+            raise FrameworkError([NO_ALIASES.format(line=event.start_mark.line + 1)])
+        if isinstance(event, NODE_EVENTS):
+            nodes += 1
+            if nodes > MOST_NODES:
+                raise FrameworkError([TOO_MANY_NODES])
+
+
+def _refuse_too_many_nodes(data) -> None:
+    """JSON has no aliases, but `[1,1,1,…]` in 8 MB is four million values: count, and stop."""
+    nodes, pending = 0, [data]
+    while pending:
+        value = pending.pop()
+        nodes += 1
+        if nodes > MOST_NODES:
+            raise FrameworkError([TOO_MANY_NODES])
+        if isinstance(value, dict):
+            pending.extend(value.values())
+        elif isinstance(value, list):
+            pending.extend(value)
+
+
+def _refuse_too_many_items(data: dict) -> None:
+    """The counts a framework may have, checked before the schema walks the file."""
+
+    def items(value) -> list:
+        return value if isinstance(value, list) else []
+
+    def mapping(value) -> dict:
+        return value if isinstance(value, dict) else {}
+
+    errors = []
+
+    def at_most(values: list, most: int, place: str, what: str) -> None:
+        if len(values) > most:
+            errors.append(f"{place}: has {len(values):,} {what}; a framework may have {most:,}")
+
+    at_most(items(data.get("roles")), MOST_ROLES, "roles", "roles")
+    abilities = items(data.get("abilities"))
+    at_most(abilities, MOST_ABILITIES, "abilities", "abilities")
+    for a, ability in enumerate(abilities[:MOST_ABILITIES]):
+        ability = mapping(ability)
+        place = f"abilities[{a}]"
+        requirements = items(ability.get("requirements"))
+        at_most(requirements, MOST_REQUIREMENTS, f"{place}.requirements", "requirements")
+        for m, milestone in enumerate(items(ability.get("milestones"))[:5]):
+            examples = items(mapping(milestone).get("examples"))
+            at_most(examples, MOST_EXAMPLES, f"{place}.milestones[{m}].examples", "examples")
+        if len(errors) >= MOST_ERRORS:
+            break
+    if errors:
+        raise FrameworkError(_bounded(errors))
+
+
+def _bounded(errors: list[str]) -> list[str]:
+    if len(errors) <= MOST_ERRORS:
+        return errors
+    return [*errors[:MOST_ERRORS], f"… and more: the first {MOST_ERRORS} problems are listed"]
+
+
+def too_large() -> str:
+    return f"the file is larger than {MOST_BYTES // (1024 * 1024)} MB"
+
+
 def _refuse_oversized(text: str) -> None:
     if len(text) > MOST_BYTES:
-        raise FrameworkError([f"the file is larger than {MOST_BYTES // (1024 * 1024)} MB"])
+        raise FrameworkError([too_large()])
 
 
 # Double-quoted text (JSON's strings, YAML's quoted scalars), whose brackets are words, not
@@ -222,14 +321,17 @@ def _message(error: jsonschema.ValidationError) -> str:
 
 def validate(data: dict) -> None:
     """Refuse the whole file with every problem named by its place, or return quietly."""
+    _refuse_too_many_items(data)
+    # The first MOST_ERRORS + 1 problems, in the file's order: one more tells that there are more.
+    found = itertools.islice(_validator().iter_errors(data), MOST_ERRORS + 1)
     errors = [
         f"{_place(error.absolute_path)}: {_message(error)}"
-        for error in sorted(_validator().iter_errors(data), key=lambda e: list(map(str, e.path)))
+        for error in sorted(found, key=lambda e: list(map(str, e.path)))
     ]
     if not errors:
         errors = _consistency_errors(data)
     if errors:
-        raise FrameworkError(errors)
+        raise FrameworkError(_bounded(errors))
 
 
 def _duplicates(items: list[dict], key: str, where: str) -> list[str]:
@@ -445,7 +547,11 @@ def parse_csv(text: str, organization: Organization) -> dict:
     """
     _refuse_nul(text)
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
-    missing = {"ability", "level", "behaviour"} - set(reader.fieldnames or [])
+    try:
+        header = reader.fieldnames or []
+    except csv.Error as error:
+        raise FrameworkError([f"header: not valid CSV: {error}"]) from error
+    missing = {"ability", "level", "behaviour"} - set(header)
     if missing:
         raise FrameworkError([f"header: missing column {', '.join(sorted(missing))}"])
     unknown = set(reader.fieldnames) - set(CSV_COLUMNS)
@@ -453,7 +559,9 @@ def parse_csv(text: str, organization: Organization) -> dict:
         raise FrameworkError([f"header: unknown column {', '.join(sorted(unknown))}"])
     abilities: dict[str, dict] = {}
     errors: list[str] = []
-    for number, row in enumerate(reader, start=2):
+    for number, row in enumerate(_rows(reader), start=2):
+        if len(errors) > MOST_ERRORS:
+            break
         row = {key: (value or "").strip() for key, value in row.items() if key}
         name = row["ability"]
         if not name:
@@ -482,8 +590,22 @@ def parse_csv(text: str, organization: Organization) -> dict:
                 {"behaviour": row["behaviour"], "example_task": row.get("example_task", "")}
             )
     if errors:
-        raise FrameworkError(errors)
+        raise FrameworkError(_bounded(errors))
     return {"format": FORMAT, "abilities": _merge_with_current(abilities, organization)}
+
+
+def _rows(reader: csv.DictReader):
+    """The sheet's rows, refused past MOST_ROWS before they are all read; a cell longer than
+    the csv module allows (128 kB) or a broken quote is the file's problem, said so."""
+    try:
+        for count, row in enumerate(reader, start=1):
+            if count > MOST_ROWS:
+                raise FrameworkError(
+                    [f"the sheet has more than {MOST_ROWS:,} rows; split it, or import YAML"]
+                )
+            yield row
+    except csv.Error as error:
+        raise FrameworkError([f"row {reader.line_num}: not valid CSV: {error}"]) from error
 
 
 def _set_once(target: dict, key: str, value, number: int, column: str, name: str) -> list[str]:

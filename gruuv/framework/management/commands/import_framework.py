@@ -2,7 +2,7 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
-from gruuv.framework.data import FORMATS, FrameworkError, file_format, read
+from gruuv.framework.data import FORMATS, MOST_BYTES, FrameworkError, file_format, read
 from organizations.models import Organization
 
 
@@ -25,11 +25,17 @@ class Command(BaseCommand):
         if found is None:
             raise CommandError(f"No organization “{organization}”.")
         fmt = options["format"] or file_format(file)
-        if file == "-":
-            text = sys.stdin.read()
-        else:
-            with open(file, encoding="utf-8") as handle:
-                text = handle.read()
+        # One character past the limit is enough to refuse: a huge file is never read whole.
+        try:
+            if file == "-":
+                text = sys.stdin.read(MOST_BYTES + 1)
+            else:
+                with open(file, encoding="utf-8") as handle:
+                    text = handle.read(MOST_BYTES + 1)
+        except UnicodeDecodeError as error:
+            raise CommandError("The file was refused; it is not UTF-8 text.") from error
+        except OSError as error:
+            raise CommandError(f"Cannot read {file}: {error.strerror}.") from error
         try:
             changes = read(found, text, fmt).run(dry_run=dry_run)
         except FrameworkError as error:
