@@ -92,7 +92,10 @@ def test_record_edit_and_delete_an_observation(browser_page, demo_server):
     page.get_by_label("What happened").fill("Wrote the runbook for the feed service.")
     page.get_by_label("Who may read it").select_option(label="Public")
     page.get_by_role("button", name="Record observation").click()
-    expect(page.get_by_text("Saved your observation of medium-member")).to_be_visible()
+    # The notice, by its role: the screen-reader announcer repeats its words 50 ms later, so
+    # the text alone names one element or two depending on how fast the check runs.
+    notice = page.get_by_role("status").filter(has_text="Saved your observation of medium-member")
+    expect(notice).to_be_visible()
     observation = Observation.objects.get(story="Wrote the runbook for the feed service.")
 
     page.goto(f"{demo_server}/medium/observations/{observation.pk}/edit/")
