@@ -5,7 +5,7 @@ from django.utils.html import format_html_join
 
 from abilities.health import badges, with_health
 from abilities.models import Ability
-from gruuv.admin_scoping import ScopedModelAdmin, ScopedStackedInline
+from gruuv.admin_scoping import SaysWhatToDoInstead, ScopedModelAdmin, ScopedStackedInline
 from milestones.admin import LadderExampleInline
 from milestones.models import Milestone
 
@@ -27,7 +27,12 @@ class MilestoneInline(ScopedStackedInline):
 
 
 @admin.register(Ability)
-class AbilityAdmin(ScopedModelAdmin):
+class AbilityAdmin(SaysWhatToDoInstead, ScopedModelAdmin):
+    instead_of_deleting = (
+        "An ability is not deleted while people's evidence hangs on it (observations, "
+        "achievements, conversations): that is their record. Keep it, or rename it and say in "
+        "its summary that it is retired."
+    )
     list_display = ["name", "organization", "health_icons", "updated_at"]
     list_filter = [("organization", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["name", "summary", "description"]

@@ -1,14 +1,20 @@
 """Django admin scoped to organizations: staff who are not superusers see only those they admin."""
 
-from django.contrib import admin
-from django.contrib.admin.options import IncorrectLookupParameters
+import dataclasses
+import re
+
+from django.contrib import admin, messages
+from django.contrib.admin.options import ActionLocation, IncorrectLookupParameters
+from django.contrib.admin.utils import unquote
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.contenttypes.views import shortcut
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DataError, router, transaction
 from django.forms.formsets import DELETION_FIELD_NAME
 from django.forms.models import BaseInlineFormSet
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
 
 from gruuv.numbers import whole_number
 from organizations.models import Organization, User, organization_id_of
@@ -104,22 +110,36 @@ class PrimaryKeyByDefault:
         return super().get_object(request, object_id, from_field or None)
 
 
-class ScopedModelAdmin(OrganizationScoped, PrimaryKeyByDefault, admin.ModelAdmin):
-    class Media:
-        # Fields that fit a phone (tabular inlines as cards) and names for screen readers.
-        css = {"all": ["css/admin.css"]}
-        js = ["js/admin.js"]
+class AnswersEveryLookup:
+    """For every model admin, scoped or not (people and groups too)."""
 
     def get_changelist_instance(self, request):
         """A list whose address asks what the database cannot answer (a year past 9999, a
         `__regex` that is no pattern) is admin's "invalid lookup" answer, not a 500. The list
         counts its rows here, so the error shows here; a savepoint keeps a failed count from
-        spoiling the request's transaction."""
+        spoiling the request's transaction. SQLite matches patterns in Python, whose error
+        comes back as a bare OperationalError: patterns are compiled first, on every database."""
+        for lookup, values in request.GET.lists():
+            if lookup.endswith(("__regex", "__iregex")):
+                for value in values:
+                    try:
+                        re.compile(value)
+                    except (re.error, RecursionError, OverflowError) as error:
+                        raise IncorrectLookupParameters(error) from error
         try:
             with transaction.atomic(using=router.db_for_read(self.model)):
                 return super().get_changelist_instance(request)
         except (OverflowError, DataError) as error:
             raise IncorrectLookupParameters(error) from error
+
+
+class ScopedModelAdmin(
+    OrganizationScoped, AnswersEveryLookup, PrimaryKeyByDefault, admin.ModelAdmin
+):
+    class Media:
+        # Fields that fit a phone (tabular inlines as cards) and names for screen readers.
+        css = {"all": ["css/admin.css"]}
+        js = ["js/admin.js"]
 
     def get_object(self, request, object_id, from_field=None):
         # Another organization's object, or none at all: a 404, not a redirect that hints.
@@ -176,3 +196,97 @@ def view_on_site(request: HttpRequest, content_type_id: int, object_id: str):
     if not in_scope:
         raise Http404("No such object in your organizations.")
     return shortcut(request, kind, object_id)
+
+
+class DeleteMeansOtherwise:
+    """A model admin whose "Delete" does what the product means instead (removing a person
+    deactivates them; deleting a conversation erases its messages' text): the delete page says
+    what will happen and what stays, and the "delete selected" action does the same per row.
+
+    Subclasses give `delete_means` (the page's title and button), `what_stays(obj)` (lines the
+    page lists) and `delete_instead(obj)`, which returns the notice or raises ValidationError.
+    """
+
+    delete_means = "Delete"
+    delete_means_template = "admin/delete_means_otherwise.html"
+
+    def what_stays(self, obj) -> list[str]:
+        return []
+
+    def delete_instead(self, obj) -> str:
+        raise NotImplementedError
+
+    def get_actions(self, request, action_location=ActionLocation.CHANGE_LIST):
+        actions = super().get_actions(request, action_location=action_location)
+        if deleting := actions.pop("delete_selected", None):
+            description = f"{self.delete_means} the selected %(verbose_name_plural)s"
+            actions["delete_instead"] = dataclasses.replace(
+                deleting,
+                func=type(self)._delete_selected_instead,
+                name="delete_instead",
+                description=description,
+                plural_description=description,
+            )
+        return actions
+
+    def _delete_selected_instead(self, request, queryset):
+        for obj in queryset:
+            self._delete_one(request, obj)
+
+    def _delete_one(self, request, obj) -> None:
+        try:
+            notice = self.delete_instead(obj)
+        except ValidationError as error:
+            self.message_user(request, f"{obj}: {' '.join(error.messages)}", messages.ERROR)
+        else:
+            self.log_change(request, obj, notice)
+            self.message_user(request, notice, messages.SUCCESS)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        obj = self.get_object(request, unquote(object_id))
+        if not self.has_delete_permission(request, obj):
+            raise PermissionDenied
+        if request.method == "POST":
+            self._delete_one(request, obj)
+            info = self.opts.app_label, self.opts.model_name
+            return HttpResponseRedirect(reverse("admin:{}_{}_changelist".format(*info)))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"{self.delete_means}: {obj}",
+            "object": obj,
+            "opts": self.opts,
+            "app_label": self.opts.app_label,
+            "what_stays": self.what_stays(obj),
+            "button": self.delete_means,
+            **(extra_context or {}),
+        }
+        return TemplateResponse(request, self.delete_means_template, context)
+
+
+class SaysWhatToDoInstead:
+    """A delete that the database refuses (evidence hangs on the object) says what to do
+    instead, above admin's list of what stands in the way; `instead_of_deleting` is the text."""
+
+    instead_of_deleting = ""
+    delete_confirmation_template = "admin/delete_refused.html"
+    delete_selected_confirmation_template = "admin/delete_selected_refused.html"
+
+    def render_delete_form(self, request, context):
+        context["instead"] = self.instead_of_deleting
+        return super().render_delete_form(request, context)
+
+    def get_actions(self, request, action_location=ActionLocation.CHANGE_LIST):
+        actions = super().get_actions(request, action_location=action_location)
+        if deleting := actions.get("delete_selected"):
+            delete_selected = deleting.func
+
+            def delete_selected_saying_instead(modeladmin, request, queryset):
+                response = delete_selected(modeladmin, request, queryset)
+                if isinstance(response, TemplateResponse):
+                    response.context_data["instead"] = modeladmin.instead_of_deleting
+                return response
+
+            actions["delete_selected"] = dataclasses.replace(
+                deleting, func=delete_selected_saying_instead
+            )
+        return actions

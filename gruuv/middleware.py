@@ -1,6 +1,11 @@
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponsePermanentRedirect,
+)
 from django.utils.cache import patch_cache_control
 
 
@@ -57,3 +62,26 @@ def privacy_headers(get_response: Callable) -> Callable:
         return response
 
     return middleware
+
+
+class LowerCaseAddresses:
+    """`/MEDIUM/…` is `/medium/…`: an organization's address is one, whatever its case, and
+    the same page answers at one URL. The redirect is the same for any address, taken or not,
+    so it tells nothing about private organizations (`/medium/` then answers as it would)."""
+
+    def __init__(self, get_response: Callable):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(self, request: HttpRequest, view, args, kwargs) -> HttpResponse | None:
+        address = kwargs.get("org")
+        if not address or address == address.lower():
+            return None
+        prefix = f"/{address}/"
+        if not request.path_info.startswith(prefix):
+            return None
+        path = request.path.replace(prefix, f"/{address.lower()}/", 1)
+        query = request.META.get("QUERY_STRING", "")
+        return HttpResponsePermanentRedirect(f"{path}?{query}" if query else path)

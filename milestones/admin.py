@@ -6,7 +6,12 @@ from django.contrib.admin.checks import InlineModelAdminChecks
 from django.core.exceptions import ValidationError
 from django.db import models
 
-from gruuv.admin_scoping import LabelledDeletion, ScopedModelAdmin, ScopedTabularInline
+from gruuv.admin_scoping import (
+    LabelledDeletion,
+    SaysWhatToDoInstead,
+    ScopedModelAdmin,
+    ScopedTabularInline,
+)
 from milestones.models import LEVELS, Achievement, Example, Milestone
 
 TWO_LINES = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2})}}
@@ -135,7 +140,11 @@ class LadderExampleInline(ScopedTabularInline):
 
 
 @admin.register(Milestone)
-class MilestoneAdmin(ScopedModelAdmin):
+class MilestoneAdmin(SaysWhatToDoInstead, ScopedModelAdmin):
+    instead_of_deleting = (
+        "A milestone people have achieved is not deleted: their achievements rest on it. "
+        "Edit its texts instead, or revoke the achievements first on each person's page."
+    )
     list_display = ["__str__", "miles", "summary"]
     list_filter = [("ability__organization", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["ability__name", "summary", "description"]

@@ -133,7 +133,7 @@ class Requirement(SavedAtomically):
 
 class Achievement(SavedAtomically):
     membership = models.ForeignKey(
-        Membership, on_delete=models.CASCADE, related_name="achievements"
+        Membership, on_delete=models.RESTRICT, related_name="achievements"
     )
     # RESTRICT: an ability or milestone with achievements cannot be deleted out from under them.
     milestone = models.ForeignKey(Milestone, on_delete=models.RESTRICT, related_name="achievements")

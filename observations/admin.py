@@ -3,7 +3,12 @@ from django.forms.models import BaseInlineFormSet
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
-from gruuv.admin_scoping import ScopedModelAdmin, ScopedStackedInline, administered_organization_ids
+from gruuv.admin_scoping import (
+    DeleteMeansOtherwise,
+    ScopedModelAdmin,
+    ScopedStackedInline,
+    administered_organization_ids,
+)
 from observations.models import Conversation, Message, Observation, readable_by
 
 # What people said is theirs: admin shows it and may remove it, never rewrites it.
@@ -106,7 +111,7 @@ class MessageInline(ScopedStackedInline):
 
 
 @admin.register(Conversation)
-class ConversationAdmin(ScopedModelAdmin):
+class ConversationAdmin(DeleteMeansOtherwise, ScopedModelAdmin):
     list_display = ["topic", "ability", "started_by", "created_at"]
     list_filter = [("ability__organization", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["topic", "messages__body"]
@@ -117,3 +122,20 @@ class ConversationAdmin(ScopedModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("ability", "started_by__user")
+
+    # Messages are what people wrote: deleting a conversation erases their text, as each
+    # author's own delete does, and keeps the thread's shape.
+    delete_means = "Delete the messages of"
+
+    def what_stays(self, conversation: Conversation) -> list[str]:
+        remaining = conversation.messages.filter(deleted_at=None).count()
+        return [
+            f"Its {remaining} messages lose their text; “deleted” stands in the place of each, "
+            "as when an author deletes their own.",
+            "The conversation, its topic and who started it stay.",
+        ]
+
+    def delete_instead(self, conversation: Conversation) -> str:
+        for message in conversation.messages.filter(deleted_at=None):
+            message.soft_delete()
+        return f"The messages of “{conversation}” are erased; “deleted” stands in their place."

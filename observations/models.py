@@ -72,8 +72,10 @@ def readable_by(user) -> Q:
 class Observation(SavedAtomically):
     Privacy = Privacy
 
+    # Evidence is never a side effect of a delete: RESTRICT here and below, and the database's
+    # own foreign keys (NO ACTION) refuse a raw DELETE of what it hangs on.
     organization = models.ForeignKey(
-        Organization, on_delete=models.CASCADE, related_name="observations"
+        Organization, on_delete=models.RESTRICT, related_name="observations"
     )
     # An observer who leaves takes nothing with them: the evidence about the subject stays.
     observer = models.ForeignKey(
@@ -84,7 +86,7 @@ class Observation(SavedAtomically):
         related_name="observations_made",
     )
     subject = models.ForeignKey(
-        Membership, on_delete=models.CASCADE, related_name="observations_received"
+        Membership, on_delete=models.RESTRICT, related_name="observations_received"
     )
     # RESTRICT: an ability with observations cannot be deleted out from under them.
     ability = models.ForeignKey(Ability, on_delete=models.RESTRICT, related_name="observations")
@@ -164,7 +166,7 @@ class ConversationQuerySet(models.QuerySet):
 
 
 class Conversation(SavedAtomically):
-    ability = models.ForeignKey(Ability, on_delete=models.CASCADE, related_name="conversations")
+    ability = models.ForeignKey(Ability, on_delete=models.RESTRICT, related_name="conversations")
     started_by = models.ForeignKey(
         Membership, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -198,7 +200,7 @@ class Message(models.Model):
     """A message in a conversation: plain text; deleting one leaves a marker in the thread."""
 
     conversation = models.ForeignKey(
-        Conversation, on_delete=models.CASCADE, related_name="messages"
+        Conversation, on_delete=models.RESTRICT, related_name="messages"
     )
     author = models.ForeignKey(
         Membership, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

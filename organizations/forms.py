@@ -5,7 +5,14 @@ from django.urls import reverse_lazy
 from django.utils.text import slugify
 
 from gruuv.forms import Checkboxes
-from organizations.models import ADDRESS_FORMAT, Invitation, Membership, Organization, User
+from organizations.models import (
+    ADDRESS_FORMAT,
+    Invitation,
+    Membership,
+    Organization,
+    User,
+    validate_single_line,
+)
 from organizations.pickers import PersonField
 
 
@@ -34,7 +41,7 @@ def _address_status_attrs(include: str) -> dict:
 
 
 class SignupForm(forms.Form):
-    name = forms.CharField(label="Your name", max_length=150)
+    name = forms.CharField(label="Your name", max_length=150, validators=[validate_single_line])
     email = forms.EmailField(label="Email")
     password = forms.CharField(
         label="Password", widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
@@ -43,6 +50,7 @@ class SignupForm(forms.Form):
     organization_name = forms.CharField(
         label="Organization name",
         max_length=120,
+        validators=[validate_single_line],
         widget=forms.TextInput(attrs=_address_status_attrs("#id_slug")),
     )
     slug = forms.SlugField(
@@ -84,7 +92,7 @@ class SignupForm(forms.Form):
         cleaned = super().clean()
         if "slug" in self.errors:
             return cleaned
-        slug = cleaned.get("slug") or derived_slug(cleaned.get("organization_name", ""))
+        slug = (cleaned.get("slug") or derived_slug(cleaned.get("organization_name", ""))).lower()
         if not slug and cleaned.get("organization_name"):
             self.add_error("slug", "Choose an address made of letters, digits and hyphens.")
         elif slug and (problem := Organization.address_problem(slug)):
@@ -194,7 +202,7 @@ class MemberForm(_TeamChoices, forms.ModelForm):
 class JoinForm(forms.Form):
     """A person without an account joins through an invitation."""
 
-    name = forms.CharField(label="Your name", max_length=150)
+    name = forms.CharField(label="Your name", max_length=150, validators=[validate_single_line])
     username = forms.SlugField(
         label="Username",
         max_length=30,
@@ -245,6 +253,8 @@ class ProfileForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["email"].required = True
+        for name in ("first_name", "last_name"):
+            self.fields[name].validators.append(validate_single_line)
 
     def clean_email(self) -> str:
         email = self.cleaned_data["email"].strip().lower()
@@ -266,7 +276,7 @@ class OrganizationSettingsForm(forms.ModelForm):
         error_messages = {"slug": {"invalid": ADDRESS_FORMAT, "max_length": ADDRESS_FORMAT}}
 
     def clean_slug(self) -> str:
-        slug = self.cleaned_data["slug"]
+        slug = self.cleaned_data["slug"].lower()
         if slug != self.instance.slug and (problem := Organization.address_problem(slug)):
             raise forms.ValidationError(problem)
         return slug

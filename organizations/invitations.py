@@ -7,12 +7,14 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from gruuv.mail import single_line
 from gruuv.rendering import render
 from organizations.forms import JoinForm
 from organizations.models import Invitation, User
@@ -21,23 +23,29 @@ from organizations.throttling import TOO_MANY_REQUESTS, limit_posts, too_many
 logger = logging.getLogger(__name__)
 
 
-def send_invitation(request: HttpRequest, invitation: Invitation, token: str) -> bool:
-    """Mail the link; False (and the invitation kept, to resend) when the mail server fails.
-
-    The mailer's timeout (EMAIL_TIMEOUT) bounds how long a slow server holds the request.
-    """
+def invitation_mail(request: HttpRequest, invitation: Invitation, token: str):
+    """The invitation's message, built whole (headers checked): ValueError if it cannot be."""
     context = {
         "invitation": invitation,
         "link": request.build_absolute_uri(reverse("invitation", args=[token])),
         "days": Invitation.LIFETIME.days,
     }
+    message = mail.EmailMessage(
+        subject=single_line(f"Join {invitation.organization} on Gruuv"),
+        body=render_to_string("organizations/invitation_email.txt", context),
+        to=[invitation.email],
+    )
+    message.message()  # builds the headers now, so a bad one is found before anything is saved
+    return message
+
+
+def send_invitation(invitation: Invitation, message) -> bool:
+    """Mail the link; False (and the invitation kept, to resend) when the mail server fails.
+
+    The mailer's timeout (EMAIL_TIMEOUT) bounds how long a slow server holds the request.
+    """
     try:
-        mail.send_mail(
-            subject=f"Join {invitation.organization} on Gruuv",
-            message=render_to_string("organizations/invitation_email.txt", context),
-            from_email=None,
-            recipient_list=[invitation.email],
-        )
+        message.send()
     except (OSError, smtplib.SMTPException):
         logger.exception("Sending the invitation to %s failed", invitation.email)
         return False
@@ -97,14 +105,19 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
         context["limited"] = TOO_MANY_REQUESTS
         return too_many(request, render(request, "organizations/invitation.html", context))
     if request.method == "POST" and (user.is_authenticated or (form and form.is_valid())):
-        joining = user if user.is_authenticated else form.save()
         try:
-            membership = invitation.accept(joining)
+            if user.is_authenticated:
+                membership = invitation.accept(user)
+            else:
+                membership = invitation.accept(new_account=form.save)
         except ValidationError as error:  # used or withdrawn a moment ago
             messages.error(request, error.messages[0])
             return redirect("home")
+        except IntegrityError:  # the email or username was taken a moment ago, by another path
+            messages.error(request, "This invitation was already used. Sign in to get to it.")
+            return redirect("home")
         if not user.is_authenticated:
-            login(request, joining, backend="organizations.backends.EmailOrUsernameBackend")
+            login(request, membership.user, backend="organizations.backends.EmailOrUsernameBackend")
         messages.success(request, f"Welcome to {membership.organization}!")
         return redirect("organization", membership.organization.slug)
     return render(

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import slug_re
 from django.db import models, transaction
 from django.db.models import Exists, F, OuterRef, Q, Value
-from django.db.models.functions import Concat, Replace, Substr
+from django.db.models.functions import Concat, Lower, Replace, Substr
 from django.db.models.lookups import StartsWith
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from django.dispatch import receiver
@@ -35,7 +35,7 @@ ADDRESS_FORMAT = "An address is up to 60 letters, digits, hyphens or underscores
 
 
 def validate_not_reserved(slug: str) -> None:
-    if slug in RESERVED_SLUGS:
+    if slug.lower() in RESERVED_SLUGS:
         raise ValidationError(
             "“%(slug)s” is reserved by Gruuv; choose another address.",
             code="reserved",
@@ -46,6 +46,12 @@ def validate_not_reserved(slug: str) -> None:
 class User(AbstractUser):
     """A person with a Gruuv account; what they may see comes from their memberships."""
 
+    # Set when an operator erased the person (a data-protection request): their name, email,
+    # username and password are gone; what they wrote and earned stays, as a former member's.
+    erased_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    ERASED_FIRST_NAME, ERASED_LAST_NAME = "Former", "member"
+
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"
         # People are listed by name (people, Team, suggestions): the first page of 10,000
@@ -53,9 +59,36 @@ class User(AbstractUser):
         indexes = [
             models.Index(fields=["first_name", "last_name", "username"], name="user_by_name")
         ]
+        constraints = [
+            # One email, one account, whatever its case; accounts without an email are many.
+            models.UniqueConstraint(
+                Lower("email"), condition=~Q(email=""), name="user_email_unique_any_case"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username
+
+    @transaction.atomic
+    def erase(self) -> None:
+        """Remove this person's personal data and keep their evidence, as a former member's.
+
+        Their memberships are deactivated (their reports move up), their open invitations and
+        sign-in records go; observations, achievements and messages stay, attributed to
+        "Former member". Refused while they are the last active admin of an organization.
+        """
+        for membership in self.memberships.active().select_related("organization"):
+            membership.deactivate()
+        if self.email:
+            Invitation.objects.filter(email__iexact=self.email).delete()
+        _forget_signins(self.username, self.email)
+        self.username = f"former-member-{self.pk}"
+        self.first_name, self.last_name = self.ERASED_FIRST_NAME, self.ERASED_LAST_NAME
+        self.email = ""
+        self.set_unusable_password()
+        self.is_active = self.is_staff = self.is_superuser = False
+        self.erased_at = timezone.now()
+        self.save()
 
     def sync_staff(self) -> None:
         """Django admin is for organization admins (and operators): staff follows the level."""
@@ -85,8 +118,15 @@ class OrganizationQuerySet(models.QuerySet):
         ).distinct()
 
 
+def validate_single_line(text: str) -> None:
+    """Names reach mail subjects and page titles: no line breaks or other control characters."""
+    if any(ord(character) < 32 or ord(character) == 127 for character in text):
+        raise ValidationError("Write it on one line, without line breaks or tabs.", code="lines")
+
+
 class Organization(models.Model):
-    name = models.CharField(max_length=120)
+    name = models.CharField(max_length=120, validators=[validate_single_line])
+    # Addresses are compared in lower case (a unique index on lower(slug)): `MEDIUM` is `medium`.
     slug = models.SlugField(max_length=60, unique=True, validators=[validate_not_reserved])
     is_public = models.BooleanField(
         default=True, help_text="Logged-out visitors may read the framework."
@@ -110,6 +150,8 @@ class Organization(models.Model):
                 condition=~Q(slug__in=RESERVED_SLUGS), name="organization_slug_not_reserved"
             ),
             models.CheckConstraint(condition=~Q(slug=""), name="organization_slug_not_empty"),
+            models.CheckConstraint(condition=Q(slug=Lower("slug")), name="organization_slug_lower"),
+            models.UniqueConstraint(Lower("slug"), name="organization_slug_unique_any_case"),
         ]
 
     def __str__(self) -> str:
@@ -136,7 +178,7 @@ class Organization(models.Model):
             validate_not_reserved(slug)
         except ValidationError as error:
             return error.messages[0]
-        if cls.objects.filter(slug=slug).exists():
+        if cls.objects.filter(slug__iexact=slug).exists():
             return f"“{slug}” is taken; choose another address."
         return None
 
@@ -440,11 +482,20 @@ class Invitation(models.Model):
             raise ValidationError(errors)
 
     @transaction.atomic
-    def accept(self, user: User) -> Membership:
-        """`user` joins: a new membership, or a former one restored, as the invitation says."""
+    def accept(self, user: "User | None" = None, *, new_account=None) -> Membership:
+        """`user` joins: a new membership, or a former one restored, as the invitation says.
+
+        A person without an account passes `new_account`, a callable that creates it: it runs
+        under the invitation's lock, in the same transaction, so one link makes one account
+        (a second accept waits, then finds the invitation used).
+        """
         locked = Invitation.objects.select_for_update().get(pk=self.pk)
+        if locked.status == self.Status.ACCEPTED:
+            raise ValidationError("This invitation was already used. Sign in to get to it.")
         if locked.status != self.Status.PENDING:
             raise ValidationError(f"This invitation is {locked.get_status_display().lower()}.")
+        if user is None:
+            user = new_account()
         membership = self.organization.memberships.filter(user=user).first()
         if membership and membership.active:
             raise ValidationError(f"You are already a member of {self.organization}.")
@@ -461,6 +512,15 @@ class Invitation(models.Model):
 
     def get_status_display(self) -> str:
         return self.Status(self.status).label
+
+
+def _forget_signins(*names: str) -> None:
+    """Drop the sign-in records (django-axes) that name an erased person."""
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+
+    names = [name for name in names if name]
+    for model in (AccessAttempt, AccessFailureLog, AccessLog):
+        model.objects.filter(username__in=names).delete()
 
 
 def organization_id_of(obj) -> int | None:

@@ -26,7 +26,7 @@ from organizations.access import (
     require,
 )
 from organizations.forms import InviteForm, MemberForm
-from organizations.invitations import send_invitation
+from organizations.invitations import invitation_mail, send_invitation
 from organizations.models import Invitation, Membership, Role
 
 PAGE_SIZE = 50
@@ -128,18 +128,27 @@ def invite(request: HttpRequest, org: str) -> HttpResponse:
     if not form.is_valid():
         context = _team_context(request, organization, membership, form)
         return render(request, "organizations/team.html", context, invalid=True)
-    with transaction.atomic():
-        # A new invitation replaces any open one for the same address.
-        organization.invitations.filter(
-            email=form.cleaned_data["email"], accepted_at=None, revoked_at=None
-        ).update(revoked_at=timezone.now())
-        invitation = form.save(commit=False)
-        invitation.invited_by = membership
-        token = invitation.new_token()
-        invitation.save()
-        form.save_m2m()
-    _report_sending(request, invitation, send_invitation(request, invitation, token))
+    try:
+        with transaction.atomic():
+            # A new invitation replaces any open one for the same address.
+            organization.invitations.filter(
+                email=form.cleaned_data["email"], accepted_at=None, revoked_at=None
+            ).update(revoked_at=timezone.now())
+            invitation = form.save(commit=False)
+            invitation.invited_by = membership
+            token = invitation.new_token()
+            invitation.save()
+            form.save_m2m()
+            message = invitation_mail(request, invitation, token)  # in the transaction
+    except ValueError as error:  # a mail that cannot be written: nothing is saved
+        form.add_error(None, f"{UNWRITABLE} ({error})")
+        context = _team_context(request, organization, membership, form)
+        return render(request, "organizations/team.html", context, invalid=True)
+    _report_sending(request, invitation, send_invitation(invitation, message))
     return redirect("team", organization.slug)
+
+
+UNWRITABLE = "The invitation mail could not be written, so nothing was saved."
 
 
 def _report_sending(request: HttpRequest, invitation: Invitation, sent: bool) -> None:
@@ -166,8 +175,13 @@ def invitation_resend(request: HttpRequest, org: str, pk: int) -> HttpResponse:
         messages.error(request, f"That invitation is {invitation.get_status_display().lower()}.")
         return redirect("team", organization.slug)
     token = invitation.new_token()  # the old link stops working; 14 days from now
+    try:
+        message = invitation_mail(request, invitation, token)
+    except ValueError as error:
+        messages.error(request, f"{UNWRITABLE} ({error})")
+        return redirect("team", organization.slug)
     invitation.save(update_fields=["token_hash", "expires_at"])
-    _report_sending(request, invitation, send_invitation(request, invitation, token))
+    _report_sending(request, invitation, send_invitation(invitation, message))
     return redirect("team", organization.slug)
 
 

@@ -75,7 +75,7 @@ def password_reset(request: HttpRequest) -> HttpResponse:
 
 def signup_address(request: HttpRequest) -> TemplateResponse:
     """The address field as the organization name is typed: its derived value and availability."""
-    chosen = request.GET.get("slug", "").strip()
+    chosen = request.GET.get("slug", "").strip().lower()
     slug = chosen or derived_slug(request.GET.get("organization_name", ""))
     context = {
         "chosen": chosen,

@@ -5,6 +5,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.db import IntegrityError, transaction
+from django.db.models import RestrictedError
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -129,9 +130,14 @@ def test_stored_counts_never_differ_from_the_rows(operations):
             elif operation == "delete conversation" and (row := pick(Conversation, b, **scope)):
                 row.delete()
             elif operation == "delete person":
-                # A cascade (their achievements and observations about them) recounts too.
-                people[b % 3].delete()
-                people[b % 3] = MembershipFactory(organization=organization)
+                # Refused while there is evidence about them (RESTRICT), before anything is
+                # written; else their observations of others lose their observer.
+                try:
+                    people[b % 3].delete()
+                except RestrictedError:
+                    pass
+                else:
+                    people[b % 3] = MembershipFactory(organization=organization)
             stored, recomputed = stored_and_recomputed(abilities)
             assert stored == recomputed, operation
         transaction.set_rollback(True)
@@ -171,10 +177,9 @@ def test_a_failure_while_counting_leaves_neither_the_row_nor_the_count(monkeypat
 
 @pytest.mark.django_db(transaction=True)
 def test_deleting_an_ability_takes_its_counts_and_commits():
-    """Its requirements and conversations go first and recount a row that is going too."""
+    """Its requirements go first and recount a row that is going too."""
     ability = AbilityFactory()
     RequirementFactory(ability=ability)
-    ConversationFactory(ability=ability)
     ability.delete()  # committed: a counts row left behind would fail its foreign key here
     assert not AbilityCounts.objects.filter(ability_id=ability.pk).exists()
     assert not Ability.objects.filter(pk=ability.pk).exists()

@@ -5,6 +5,7 @@ from django.db.models import RestrictedError
 
 from abilities.models import Ability
 from milestones.models import Achievement, Milestone, Requirement
+from observations.models import Observation
 from tests.factories import (
     AbilityFactory,
     AchievementFactory,
@@ -111,13 +112,20 @@ def test_deleting_an_ability_without_evidence_takes_its_ladder_with_it():
     assert not Requirement.objects.exists()
 
 
-def test_deleting_an_organization_takes_all_its_evidence_with_it():
+def test_deleting_an_organization_with_evidence_is_refused_and_takes_nothing():
     achievement = AchievementFactory()
     organization = achievement.membership.organization
     ObservationFactory(organization=organization, ability=achievement.milestone.ability)
-    organization.delete()
+    with pytest.raises(RestrictedError):
+        organization.delete()
+    assert Ability.objects.exists() and Achievement.objects.exists()
+    assert Observation.objects.exists()
+
+
+def test_deleting_an_organization_without_evidence_takes_its_framework():
+    ability = AbilityFactory()
+    ability.organization.delete()
     assert not Ability.objects.exists()
-    assert not Achievement.objects.exists()
 
 
 def test_an_example_without_a_position_goes_to_the_end():

@@ -159,12 +159,13 @@ def test_admin_shows_messages_read_only_and_moderates_by_erasing(client, admin, 
     assert "deleted" in " ".join(text_lines(thread_page)).lower()
 
 
-def test_deleting_a_conversation_says_what_goes_with_it(client, admin, thread):
+def test_deleting_a_conversation_says_what_happens_to_its_messages(client, admin, thread):
     conversation, _first, _second = thread
     client.force_login(admin.user)
     url = reverse("admin:observations_conversation_delete", args=[conversation.pk])
     page = html.unescape(html_of(client.get(url)))
-    assert "Message: Message by" in page
+    assert "messages lose their text; “deleted” stands in the place of each" in page
+    assert "Message: Message by" not in page  # nothing is deleted outright
     assert Conversation.objects.exists()
 
 

@@ -31,7 +31,10 @@ class Command(BaseCommand):
         parser.add_argument(
             "--reset",
             action="store_true",
-            help="Delete the demo organizations and people first, restoring the seed exactly.",
+            help=(
+                "Delete the demo organizations and people first, with everything recorded in "
+                "them (observations, achievements, conversations), restoring the seed exactly."
+            ),
         )
 
     def handle(self, *args, force: bool, reset: bool, **options):
@@ -51,7 +54,14 @@ class Command(BaseCommand):
                 self.stdout.write(f"  {username:<16} {DEMO_PASSWORD}   ({level} of {spec['name']})")
 
     def _delete_demo(self) -> None:
-        Organization.objects.filter(slug__in=[spec["slug"] for spec in ORGANIZATIONS]).delete()
+        """Everything in the demo's organizations, evidence first: the database refuses to let
+        evidence go as a side effect, so this reset names each kind it removes."""
+        demo = Organization.objects.filter(slug__in=[spec["slug"] for spec in ORGANIZATIONS])
+        Message.objects.filter(conversation__ability__organization__in=demo).delete()
+        Conversation.objects.filter(ability__organization__in=demo).delete()
+        Observation.objects.filter(organization__in=demo).delete()
+        Achievement.objects.filter(membership__organization__in=demo).delete()
+        demo.delete()
         usernames = [person[0] for spec in ORGANIZATIONS for person in spec["people"]]
         User.objects.filter(username__in=usernames).delete()
 
