@@ -31,7 +31,9 @@ class Ability(ContentTracked):
     )
     name = models.CharField(max_length=120)
     slug = models.SlugField(max_length=130)
-    summary = models.CharField(max_length=300, help_text="One line.")
+    # Up to 1,000 characters: a summary is what a person wrote (a public framework has a theme
+    # summary of 307), shown whole.
+    summary = models.CharField(max_length=1000, help_text="A sentence or two.")
     description = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(

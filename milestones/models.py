@@ -31,7 +31,7 @@ class Milestone(ContentTracked):
     miles = models.PositiveSmallIntegerField(
         blank=True, help_text="Blank for the default of the level: 1, 3, 6, 12 or 20."
     )
-    summary = models.TextField(blank=True)
+    summary = models.CharField(max_length=1000, blank=True)
     description = models.TextField(blank=True)
 
     content_fields = ("ability", "level", "miles", "summary", "description")
