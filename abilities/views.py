@@ -42,10 +42,11 @@ def organization_page(request: HttpRequest, org: str) -> TemplateResponse:
     shown = [
         (pk, updated_at, version, freshness(updated_at, now)) for pk, updated_at, version in page
     ]
+    # No key (a long query, an odd parameter) means rendered and not kept, not "nothing found".
     key = list_key(
         request, {"q", "attention", "page"}, "ability-list",
         organization.pk, organization.slug, page.paginator.count, shown,
-    ) if shown else None  # fmt: skip
+    )  # fmt: skip
     context = {
         "organization": organization,
         "membership": membership,
@@ -54,7 +55,7 @@ def organization_page(request: HttpRequest, org: str) -> TemplateResponse:
         "needs_attention": needs_attention,
         "examples": EXAMPLE_FRAMEWORKS,  # first run: an admin may start from one
     }
-    if key:
+    if shown:
         context["ability_list"] = cached_html(key, lambda: _ability_list(request, context, now))
     else:
         context["rows"] = []  # nothing found: the page says so, and may offer a first step
