@@ -53,6 +53,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: a load balancer's probes skip sessions, throttling, the host check and HTTPS.
+    "gruuv.probes.probes",
     "django.middleware.security.SecurityMiddleware",
     "gruuv.middleware.refuse_nul_characters",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -194,6 +196,8 @@ if os.environ.get("REDIS_URL"):
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": os.environ["REDIS_URL"],
             "KEY_PREFIX": name,
+            # A Redis that stops answering fails a request in seconds, and /readyz says so.
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
         }
         for name in ("default", "ratelimit")
     }
