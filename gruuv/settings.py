@@ -158,6 +158,8 @@ SIGNUP_RATE = os.environ.get("SIGNUP_RATE", "10/h")
 PASSWORD_RESET_RATE = os.environ.get("PASSWORD_RESET_RATE", "20/h")
 PASSWORD_RESET_PER_EMAIL_RATE = os.environ.get("PASSWORD_RESET_PER_EMAIL_RATE", "3/h")
 INVITATION_RATE = os.environ.get("INVITATION_RATE", "60/h")
+SIGNUP_PER_EMAIL_RATE = os.environ.get("SIGNUP_PER_EMAIL_RATE", "3/h")
+ADDRESS_CHECK_RATE = os.environ.get("ADDRESS_CHECK_RATE", "120/h")
 RATELIMIT_USE_CACHE = "ratelimit"
 
 LOGIN_URL = "login"

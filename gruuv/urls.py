@@ -103,6 +103,7 @@ urlpatterns = [
     path("invitations/<str:token>/", invitations.invitation_accept, name="invitation"),
     path("signup/", organizations.signup, name="signup"),
     path("signup/address/", organizations.signup_address, name="signup_address"),
+    path("signup/confirm/<str:token>/", organizations.signup_confirm, name="signup_confirm"),
     # Organization slugs never shadow the paths above: those words are reserved.
     path("<slug:org>/", include(organization_patterns)),
 ]

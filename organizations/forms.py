@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib.auth import password_validation
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.urls import reverse_lazy
 from django.utils.text import slugify
@@ -10,6 +11,7 @@ from organizations.models import (
     Invitation,
     Membership,
     Organization,
+    PendingSignup,
     User,
     validate_single_line,
 )
@@ -18,16 +20,6 @@ from organizations.pickers import PersonField
 
 def derived_slug(name: str) -> str:
     return slugify(name)[:60].strip("-")
-
-
-def unique_username(email: str) -> str:
-    """A username for addresses like /people/<username>/: the email's first part, made unique."""
-    base = slugify(email.split("@")[0])[:30] or "person"
-    candidate, n = base, 1
-    while User.objects.filter(username=candidate).exists():
-        n += 1
-        candidate = f"{base}-{n}"
-    return candidate
 
 
 def _address_status_attrs(include: str) -> dict:
@@ -83,10 +75,8 @@ class SignupForm(forms.Form):
                 del self.fields[name]
 
     def clean_email(self) -> str:
-        email = self.cleaned_data["email"].strip().lower()
-        if User.objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError("An account already uses this email: sign in instead.")
-        return email
+        # Whether an account has it is not said here: the view mails the address either way.
+        return self.cleaned_data["email"].strip().lower()
 
     def clean(self):
         cleaned = super().clean()
@@ -107,20 +97,23 @@ class SignupForm(forms.Form):
                 self.add_error("password", error)
         return cleaned
 
+    def pending(self) -> PendingSignup:
+        """A new person's sign-up, to complete from the link mailed to them (unsaved)."""
+        data = self.cleaned_data
+        return PendingSignup(
+            email=data["email"],
+            name=data["name"],
+            password=make_password(data["password"]),
+            organization_name=data["organization_name"],
+            slug=data["slug"],
+            is_public=data["is_public"],
+        )
+
     @transaction.atomic
     def save(self) -> Membership:
+        """A signed-in person's new organization, made at once: they have proved their email."""
         data = self.cleaned_data
         user = self.user
-        if user is None:
-            first, _, last = data["name"].strip().partition(" ")
-            user = User(
-                username=unique_username(data["email"]),
-                email=data["email"],
-                first_name=first,
-                last_name=last,
-            )
-            user.set_password(data["password"])
-            user.save()
         organization = Organization.objects.create(
             name=data["organization_name"],
             slug=data["slug"],

@@ -5,7 +5,8 @@ Sign-in: failures are counted per account and per address. An account locks afte
 behind one address may share it), each for ``AXES_COOLOFF_TIME``. While locked, even the right
 password is refused. The answer is the same whether or not the account exists.
 
-Sign-up, password reset and joining by invitation are rate limited per address (and password
+Sign-up, the address check beside it, password reset and joining by invitation are rate limited
+per address (and password
 reset per email too, so nobody can fill a person's inbox). The counters live in the
 "ratelimit" cache: Redis when ``REDIS_URL`` is set, else this process's memory.
 """
@@ -108,8 +109,9 @@ def _address_key(group: str, request: HttpRequest) -> str:
     return client_address(request)
 
 
-def limit_posts(group: str, rate_setting: str, *, key=_address_key):
-    """Count this view's POSTs per ``key`` under ``group``; ``request.limited`` says when over.
+def limit_posts(group: str, rate_setting: str, *, key=_address_key, method: str = "POST"):
+    """Count this view's POSTs (or GETs, by ``method``) per ``key`` under ``group``;
+    ``request.limited`` says when over.
 
     The view decides what to show: its form again with ``TOO_MANY_REQUESTS`` and status 429,
     having changed nothing.
@@ -118,12 +120,12 @@ def limit_posts(group: str, rate_setting: str, *, key=_address_key):
     def decorator(view):
         @wraps(view)
         def limited_view(request: HttpRequest, *args, **kwargs):
-            over = request.method == "POST" and is_ratelimited(
+            over = request.method == method and is_ratelimited(
                 request,
                 group=group,
                 key=key,
                 rate=getattr(settings, rate_setting),
-                method="POST",
+                method=method,
                 increment=True,
             )
             request.limited = getattr(request, "limited", False) or over

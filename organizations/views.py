@@ -3,6 +3,7 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordResetForm
 from django.contrib.auth.views import PasswordResetView
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
@@ -18,6 +19,7 @@ from gruuv.paging import Window
 from gruuv.rendering import render
 from milestones.models import Achievement, Requirement
 from milestones.progress import check_requirements, highest_milestones
+from organizations import signups
 from organizations.access import (
     may_administer,
     may_read_members_pages,
@@ -27,7 +29,7 @@ from organizations.access import (
     require,
 )
 from organizations.forms import OrganizationSettingsForm, ProfileForm, SignupForm, derived_slug
-from organizations.models import Organization
+from organizations.models import Organization, PendingSignup, User
 from organizations.throttling import TOO_MANY_REQUESTS, limit_posts, posted_email, too_many
 
 EMAIL_OR_USERNAME = "organizations.backends.EmailOrUsernameBackend"
@@ -36,6 +38,8 @@ HOLDERS_PER_PAGE = 50
 
 @limit_posts("signup", "SIGNUP_RATE")
 def signup(request: HttpRequest) -> HttpResponse:
+    """A signed-in person's organization is made at once; a new person's waits for the link
+    mailed to them, and the page answers alike whether or not the email has an account."""
     form = SignupForm(data=request.POST or None, user=request.user)
     if request.limited:
         form = SignupForm(data=request.POST, user=request.user)  # bound, even when empty
@@ -43,22 +47,64 @@ def signup(request: HttpRequest) -> HttpResponse:
         response = render(request, "organizations/signup.html", {"form": form}, invalid=True)
         return too_many(request, response)
     if request.method == "POST" and form.is_valid():
+        if form.user is None:
+            return _mail_the_link(request, form)
         try:
             membership = form.save()
         except IntegrityError:  # someone took the address a moment ago
             form.add_error("slug", "That address was just taken; choose another.")
         else:
-            if form.user is None:
-                login(request, membership.user, backend=EMAIL_OR_USERNAME)
-                messages.success(
-                    request,
-                    f"Welcome to Gruuv! You sign in as “{membership.user.username}” or with "
-                    "your email.",
-                )
-            else:
-                messages.success(request, f"{membership.organization} is ready; you are its admin.")
+            messages.success(request, f"{membership.organization} is ready; you are its admin.")
             return redirect("organization", membership.organization.slug)
     return render(request, "organizations/signup.html", {"form": form}, invalid=bool(form.errors))
+
+
+def _mail_the_link(request: HttpRequest, form: SignupForm) -> HttpResponse:
+    # The same work both ways (the password is hashed, a mail is built and sent), so neither
+    # the page nor its timing says whether the email has an account.
+    pending = form.pending()
+    if signups.mailed_too_often(request, pending.email):
+        pass  # the same page, and no more mail: nobody fills a person's inbox from here
+    elif User.objects.filter(email__iexact=pending.email).exists():
+        signups.send(signups.existing_account_mail(request, pending))
+    else:
+        token = pending.new_token()
+        message = signups.signup_mail(request, pending, token)
+        signups.keep(pending)
+        signups.send(message)
+    context = {"email": pending.email, "organization_name": pending.organization_name}
+    return render(request, "organizations/signup_sent.html", context)
+
+
+@limit_posts("signup-confirm", "INVITATION_RATE")
+def signup_confirm(request: HttpRequest, token: str) -> HttpResponse:
+    """The link mailed at sign-up: a button (mail scanners open links; only a person posts)."""
+    pending = PendingSignup.for_token(token)
+    if pending is None:
+        problem = "This link is not valid, was used already, or has expired. Sign up again."
+        response = render(request, "organizations/signup_confirm.html", {"problem": problem})
+        response.status_code = 404
+        return response
+    context = {"pending": pending}
+    if request.limited:
+        context["problem"] = TOO_MANY_REQUESTS
+        return too_many(request, render(request, "organizations/signup_confirm.html", context))
+    if request.method == "POST":
+        try:
+            membership = pending.complete()
+        except ValidationError as error:
+            context["problem"] = error.messages[0]
+        except IntegrityError:  # the address or email was taken at this very moment
+            context["problem"] = "That address or email was just taken. Sign up again."
+        else:
+            login(request, membership.user, backend=EMAIL_OR_USERNAME)
+            messages.success(
+                request,
+                f"Welcome to Gruuv! You sign in as “{membership.user.username}” or with "
+                "your email.",
+            )
+            return redirect("organization", membership.organization.slug)
+    return render(request, "organizations/signup_confirm.html", context)
 
 
 @limit_posts("password-reset", "PASSWORD_RESET_RATE")
@@ -73,10 +119,22 @@ def password_reset(request: HttpRequest) -> HttpResponse:
     return PasswordResetView.as_view()(request)
 
 
+ADDRESS_CHECKS_PAUSED = (
+    "Too many checks from your network: the address is checked when you sign up."
+)
+
+
+@limit_posts("address-check", "ADDRESS_CHECK_RATE", method="GET")
 def signup_address(request: HttpRequest) -> TemplateResponse:
-    """The address field as the organization name is typed: its derived value and availability."""
+    """The address field as the organization name is typed: its derived value and availability.
+    Rate limited like sign-up: it says whether an address is taken, private ones included."""
     chosen = request.GET.get("slug", "").strip().lower()
     slug = chosen or derived_slug(request.GET.get("organization_name", ""))
+    if request.limited:
+        context = {"chosen": chosen, "slug": slug or "…", "problem": ADDRESS_CHECKS_PAUSED}
+        return too_many(
+            request, render(request, "organizations/signup.html#address-status", context)
+        )
     context = {
         "chosen": chosen,
         "slug": slug,

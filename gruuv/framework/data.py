@@ -184,7 +184,7 @@ NODE_EVENTS = (yaml.ScalarEvent, yaml.SequenceStartEvent, yaml.MappingStartEvent
 def _refuse_aliases_and_too_many_nodes(text: str) -> None:
     """Read the YAML's events (no values are built) and stop at the first anchor or alias, or
     past MOST_NODES: the time this takes is bounded by the limit, not by what the file says."""
-    nodes = 0
+    nodes = depth = 0
     for event in yaml.parse(text, Loader=YamlLoader):
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
             raise FrameworkError([NO_ALIASES.format(line=event.start_mark.line + 1)])
@@ -192,6 +192,12 @@ def _refuse_aliases_and_too_many_nodes(text: str) -> None:
             nodes += 1
             if nodes > MOST_NODES:
                 raise FrameworkError([TOO_MANY_NODES])
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MOST_NESTING:  # nesting without brackets ("- - - - x") shows here
+                raise FrameworkError([TOO_DEEP])
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
 
 
 def _refuse_too_many_nodes(data) -> None:

@@ -1,9 +1,14 @@
+import re
+from datetime import timedelta
+
 import pytest
+import time_machine
+from django.core import mail
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from organizations.forms import SignupForm
-from organizations.models import Membership, Organization, User
+from organizations.models import Invitation, Membership, Organization, PendingSignup, User
 from tests.factories import OrganizationFactory, UserFactory
 from tests.pages import html_of, text_lines
 
@@ -23,14 +28,43 @@ def signup(client, **changes):
     return client.post(reverse("signup"), VALID | changes)
 
 
+def link_in(message) -> str:
+    return re.search(r"http://testserver(/signup/confirm/\S+/)", message.body).group(1)
+
+
+def signup_and_confirm(client, **changes):
+    """Sign up, then open the mailed link and press its button, as a new person does."""
+    page = signup(client, **changes)
+    assert "Check your email" in text_lines(page)
+    return client.post(link_in(mail.outbox[-1]))
+
+
 def test_signup_page_renders(client):
     response = client.get(reverse("signup"))
     assert response.status_code == 200
     assert 'name="organization_name"' in response.content.decode()
 
 
+def test_signup_mails_a_link_and_creates_nothing_before_it_is_opened(client):
+    page = signup(client)
+    assert page.status_code == 200
+    assert "We sent a link to ada@example.com." in " ".join(text_lines(page))
+    assert not User.objects.exists() and not Organization.objects.exists()
+    (message,) = mail.outbox
+    assert message.to == ["ada@example.com"]
+    assert message.subject == "Finish creating Difference Works on Gruuv"
+    assert "_auth_user_id" not in client.session
+    link = link_in(message)
+    confirm = client.get(link)  # a mail scanner's visit creates nothing
+    assert "Finish creating Difference Works" in text_lines(confirm)
+    assert not User.objects.exists()
+    token = link.split("/")[-2]
+    assert PendingSignup.objects.get().token_hash == Invitation.hash_token(token)
+    assert PendingSignup.objects.get().password.startswith("md5$")  # only a hash is kept
+
+
 def test_signup_creates_account_organization_and_admin_membership(client):
-    response = signup(client)
+    response = signup_and_confirm(client)
     assert response.status_code == 302
     assert response["Location"] == "/difference-works/"
     user = User.objects.get(email="ada@example.com")
@@ -47,7 +81,7 @@ def test_signup_creates_account_organization_and_admin_membership(client):
 
 
 def test_sign_up_asks_public_or_private(client):
-    signup(client, is_public="False")
+    signup_and_confirm(client, is_public="False")
     organization = Organization.objects.get()
     assert not organization.is_public
     client.logout()
@@ -70,13 +104,13 @@ def test_a_signed_in_person_starts_another_organization_with_their_account(clien
 
 
 def test_the_derived_address_can_be_edited(client):
-    signup(client, slug="engines")
+    signup_and_confirm(client, slug="engines")
     assert Organization.objects.filter(slug="engines", name="Difference Works").exists()
 
 
 def test_usernames_stay_unique(client):
     UserFactory(username="ada", email="someone-else@example.com")
-    signup(client)
+    signup_and_confirm(client)
     assert User.objects.get(email="ada@example.com").username == "ada-2"
 
 
@@ -92,7 +126,6 @@ def test_usernames_stay_unique(client):
             "An address is up to 60 letters, digits, hyphens or underscores.",
         ),
         ({"email": "not-an-email"}, "email", "Enter a valid email address."),
-        ({"email": "existing@example.com"}, "email", "An account already uses this email"),
         ({"password": "short"}, "password", "too short"),
         ({"organization_name": ""}, "organization_name", "This field is required."),
         ({"organization_name": "!!!"}, "slug", "letters, digits and hyphens"),
@@ -186,3 +219,61 @@ def test_the_database_refuses_a_second_account_with_an_email_in_any_case():
         UserFactory(username="twin-two", email="TWINS@example.com")
     UserFactory(username="no-email-one", email="")
     UserFactory(username="no-email-two", email="")  # accounts without an email are many
+
+
+def test_sign_up_with_an_email_that_has_an_account_answers_as_a_new_one_does(client):
+    UserFactory(username="ada", email="ada@example.com")
+    known = signup(client)
+    mailed_to_known = mail.outbox.pop()
+    new = signup(client, email="new@example.com")
+    assert mail.outbox.pop().subject == "Finish creating Difference Works on Gruuv"
+    assert known.status_code == new.status_code == 200
+    assert text_lines(known) == [
+        line.replace("new@example.com", "ada@example.com") for line in text_lines(new)
+    ]
+    assert mailed_to_known.to == ["ada@example.com"]
+    assert mailed_to_known.subject == "Someone tried to sign up to Gruuv with your email"
+    assert "http://testserver/accounts/password_reset/" in mailed_to_known.body
+    assert "/signup/confirm/" not in mailed_to_known.body
+    assert User.objects.count() == 1 and not Organization.objects.exists()
+    assert PendingSignup.objects.get().email == "new@example.com"
+
+
+def test_a_sign_up_link_works_once(client):
+    signup(client)
+    link = link_in(mail.outbox[-1])
+    assert client.post(link).status_code == 302
+    client.logout()
+    again = client.post(link)
+    assert again.status_code == 404
+    assert "This link is not valid, was used already, or has expired. Sign up again." in (
+        text_lines(again)
+    )
+    assert User.objects.count() == 1
+
+
+def test_an_expired_link_creates_nothing(client):
+    signup(client)
+    link = link_in(mail.outbox[-1])
+    with time_machine.travel(PendingSignup.LIFETIME + timedelta(minutes=1)):
+        assert client.post(link).status_code == 404
+    assert not User.objects.exists()
+
+
+def test_an_address_taken_before_the_link_is_opened_is_said_and_nothing_is_made(client):
+    signup(client)
+    OrganizationFactory(slug="difference-works")
+    page = client.post(link_in(mail.outbox[-1]))
+    assert "“difference-works” is taken; choose another address. Sign up again with another." in (
+        text_lines(page)
+    )
+    assert not User.objects.exists()
+
+
+def test_the_newest_link_for_an_email_is_the_one_that_works(client):
+    signup(client)
+    first = link_in(mail.outbox[-1])
+    signup(client, organization_name="Second Try")
+    assert client.post(first).status_code == 404
+    assert client.post(link_in(mail.outbox[-1])).status_code == 302
+    assert Organization.objects.get().name == "Second Try"

@@ -13,7 +13,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
-from organizations.models import Organization, User
+from organizations.models import Organization, PendingSignup, User
 from organizations.throttling import client_address
 from tests.factories import PASSWORD, MembershipFactory, UserFactory
 from tests.pages import text_lines
@@ -170,8 +170,31 @@ def test_sign_up_is_rate_limited_per_address(client, htmx):
     assert partial.status_code == 422  # htmx swaps a refused form in on 422
     assert TOO_MANY in text_lines(partial)
     other = client.post(reverse("signup"), fields, REMOTE_ADDR="198.51.100.2")
-    assert other.status_code == 302
-    assert Organization.objects.get().name == "Eleventh"
+    assert other.status_code == 200
+    assert "Check your email" in text_lines(other)
+    assert PendingSignup.objects.get().organization_name == "Eleventh"
+
+
+def test_sign_up_mails_one_address_a_bounded_number_of_times(client):
+    fields = {
+        "organization_name": "Flood", "slug": "", "is_public": "True", "name": "Victim",
+        "email": "victim@example.com", "password": "a long enough passphrase",
+    }  # fmt: skip
+    for n in range(5):
+        page = client.post(reverse("signup"), fields, REMOTE_ADDR=f"198.51.100.{n + 10}")
+        assert "Check your email" in text_lines(page)  # the same answer every time
+    assert len(mail.outbox) == 3  # SIGNUP_PER_EMAIL_RATE
+
+
+def test_the_address_check_is_rate_limited_per_address(client, settings, htmx):
+    settings.ADDRESS_CHECK_RATE = "5/h"
+    for _ in range(5):
+        assert client.get(reverse("signup_address"), {"slug": "secretco"}).status_code == 200
+    refused = htmx.get(reverse("signup_address"), {"slug": "secretco"})
+    assert refused.status_code == 422
+    assert "Too many checks from your network" in refused.content.decode()
+    other = client.get(reverse("signup_address"), {"slug": "x"}, REMOTE_ADDR="198.51.100.2")
+    assert other.status_code == 200
 
 
 def test_password_reset_is_limited_per_email_and_per_address(client, grace):
