@@ -12,8 +12,16 @@ UV := $(shell if uv --version >/dev/null 2>&1; then echo uv; \
 
 .PHONY: install run test lint format bench
 
-install: $(filter $(UV_PRIVATE),$(UV))
+VNU := node_modules/vnu-jar/build/dist/vnu.jar
+
+install: $(filter $(UV_PRIVATE),$(UV)) $(if $(shell command -v npm),$(VNU))
 	$(UV) sync --frozen
+
+# The Nu Html Checker the browser tests run, from npm (pinned in package-lock.json). Without
+# npm it is skipped, and the tests say so (or fail, with GRUUV_REQUIRE_BROWSER=1).
+$(VNU): package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
 
 $(UV_PRIVATE):
 	@echo "Installing uv into .tools/ (no usable uv found)…"

@@ -21,9 +21,9 @@ class SearchWidget(forms.TextInput):
         self.attrs.update(
             {
                 "autocomplete": "off",
-                "hx-get": url,
-                "hx-trigger": "input changed delay:250ms",
-                "hx-swap": "innerHTML",
+                "data-hx-get": url,
+                "data-hx-trigger": "input changed delay:250ms",
+                "data-hx-swap": "innerHTML",
             }
         )
 

@@ -56,6 +56,9 @@ MIDDLEWARE = [
     # First: a load balancer's probes skip sessions, throttling, the host check and HTTPS.
     "gruuv.probes.probes",
     "django.middleware.security.SecurityMiddleware",
+    # Pages compressed (static files come compressed from whitenoise); Django pads each
+    # compressed page with random bytes, so its length does not leak secrets (BREACH).
+    "django.middleware.gzip.GZipMiddleware",
     "gruuv.middleware.refuse_nul_characters",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

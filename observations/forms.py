@@ -47,11 +47,11 @@ class ObservationForm(forms.ModelForm):
         # The milestone options follow the chosen ability.
         self.fields["level"].widget.attrs.update(
             {
-                "hx-get": reverse("observation_milestones", args=[organization.slug]),
-                "hx-trigger": "change from:#id_ability",
-                "hx-include": "#id_ability",
-                "hx-target": "this",  # not the form's own target, inherited otherwise
-                "hx-swap": "innerHTML",
+                "data-hx-get": reverse("observation_milestones", args=[organization.slug]),
+                "data-hx-trigger": "change from:#id_ability",
+                "data-hx-include": "#id_ability",
+                "data-hx-target": "this",  # not the form's own target, inherited otherwise
+                "data-hx-swap": "innerHTML",
             }
         )
         today = timezone.localdate()

@@ -24,11 +24,11 @@ def derived_slug(name: str) -> str:
 
 def _address_status_attrs(include: str) -> dict:
     return {
-        "hx-get": reverse_lazy("signup_address"),
-        "hx-trigger": "input changed delay:300ms",
-        "hx-include": include,
-        "hx-target": "#address-status",
-        "hx-swap": "outerHTML",
+        "data-hx-get": reverse_lazy("signup_address"),
+        "data-hx-trigger": "input changed delay:300ms",
+        "data-hx-include": include,
+        "data-hx-target": "#address-status",
+        "data-hx-swap": "outerHTML",
     }
 
 

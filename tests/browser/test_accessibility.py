@@ -6,6 +6,7 @@ from axe_playwright_python.sync_playwright import Axe
 from observations.models import Conversation, Observation, Privacy
 from organizations.models import Invitation, Membership
 from tests.browser.conftest import sign_in
+from tests.browser.validator import html_errors
 
 PUBLIC = [
     "/",
@@ -90,13 +91,15 @@ def test_no_axe_violations_on_any_page(page, demo_server, output_dir, settings, 
     if who == "medium-admin":
         urls += ADMINS
     # For medium-member, /medium/observations/new/ is our 403 page.
-    found = {}
+    found, served = {}, {}
     for width in WIDTHS:
         page.set_viewport_size({"width": width, "height": 900})
         for url in urls:
-            page.goto(f"{demo_server}{url}")
+            response = page.goto(f"{demo_server}{url}")
+            served[url] = response.text()  # as the server sent it, for the HTML checker
             if problems := violations(page):
                 found[(width, url)] = problems
             name = url.strip("/").replace("/", "_") or "home"
             page.screenshot(path=output_dir / f"a11y-{who}-{width}-{name}.png", full_page=True)
     assert found == {}
+    assert html_errors(served) == {}

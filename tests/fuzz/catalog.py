@@ -117,7 +117,7 @@ class _Forms(HTMLParser):
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
         if tag == "form" and (attrs.get("method") or "get").lower() == "post":
-            action = attrs.get("action") or attrs.get("hx-post") or self.page
+            action = attrs.get("action") or attrs.get("data-hx-post") or self.page
             self.current = Form(self.persona, urljoin(self.page, action))
             self.forms.append(self.current)
         if self.current is None or not attrs.get("name"):

@@ -185,7 +185,7 @@ def test_reply_is_appended_without_a_reload(htmx, client, conversation, colleagu
     response = htmx.post(reply_url(conversation), {"body": "Agreed"})
     assert response.status_code == 200
     body = response.content.decode()
-    assert 'hx-swap-oob="beforeend:#messages"' in body
+    assert 'data-hx-swap-oob="beforeend:#messages"' in body
     assert "Agreed" in body
     assert '<form id="reply-form"' in body
     assert conversation.messages.last().author == colleague
@@ -242,8 +242,8 @@ def test_the_edit_form_saves_in_place_in_the_thread_and_plainly_on_its_own_page(
     client.force_login(member.user)
     in_thread = htmx.get(message_url("message_edit", message)).content.decode()
     own_page = client.get(message_url("message_edit", message)).content.decode()
-    assert "hx-post=" in in_thread
-    assert "hx-post=" not in own_page.split('class="card stacked message-edit"')[1].split(">")[0]
+    assert "data-hx-post=" in in_thread
+    assert "data-hx-post=" not in own_page.split('class="card stacked message-edit"')[1].split(">")[0]
     response = client.post(message_url("message_edit", message), {"body": "Plainly"})
     assert response.status_code == 302
     assert response["Location"] == f"{thread_url(conversation)}#message-{message.pk}"

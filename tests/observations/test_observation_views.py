@@ -228,7 +228,7 @@ def test_csrf_is_enforced_on_htmx_posts(manager, subject, ability):
     url = new_url(ability.organization)
     assert htmx.post(url, valid(subject, ability)).status_code == 403
     assert not Observation.objects.exists()
-    # htmx sends the token from <body hx-headers>, as the page renders it.
+    # htmx sends the token from <body data-hx-headers>, as the page renders it.
     client.get(url)
     token = client.cookies["csrftoken"].value
     response = htmx.post(url, valid(subject, ability), HTTP_X_CSRFTOKEN=token)
