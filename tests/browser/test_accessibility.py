@@ -11,6 +11,7 @@ from tests.browser.validator import html_errors
 PUBLIC = [
     "/",
     "/signup/",
+    "/signup/confirm/not-a-real-one/",  # a sign-up link that does not work
     "/accounts/login/",
     "/accounts/password_reset/",
     "/accounts/password_reset/done/",

@@ -29,7 +29,7 @@ def confirming(page) -> None:
         page.once("dialog", lambda dialog: dialog.accept())
 
 
-def test_sign_up_a_team_then_sign_out(browser_page, demo_server):
+def test_sign_up_a_team_then_sign_out(browser_page, demo_server, output_dir):
     page = browser_page
     page.goto(f"{demo_server}/")
     page.get_by_role("link", name="Sign your team up").first.click()
@@ -38,6 +38,20 @@ def test_sign_up_a_team_then_sign_out(browser_page, demo_server):
     page.get_by_label("Password").fill("an engine of many parts")
     page.get_by_label("Organization name").fill("Analytical Engines")
     page.get_by_role("button", name="Create my organization").click()
+    expect(page.get_by_role("heading", name="Check your email")).to_be_visible()
+    link = re.search(r"https?://\S+/signup/confirm/\S+/", mail.outbox[-1].body).group(0)
+    for width in (390, 1366):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.screenshot(path=output_dir / f"signup-sent-{width}.png", full_page=True)
+
+    page.goto(link)
+    expect(page.get_by_role("heading", name="Finish creating Analytical Engines")).to_be_visible()
+    for width in (390, 1366):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.screenshot(path=output_dir / f"signup-confirm-{width}.png", full_page=True)
+    page.keyboard.press("Tab")  # skip link, then the header's links, then the one button
+    page.get_by_role("button", name="Create my organization").focus()
+    page.keyboard.press("Enter")
     expect(page.get_by_text("Welcome to Gruuv! You sign in as")).to_be_visible()
     assert page.url == f"{demo_server}/analytical-engines/"
 

@@ -243,7 +243,9 @@ def test_the_edit_form_saves_in_place_in_the_thread_and_plainly_on_its_own_page(
     in_thread = htmx.get(message_url("message_edit", message)).content.decode()
     own_page = client.get(message_url("message_edit", message)).content.decode()
     assert "data-hx-post=" in in_thread
-    assert "data-hx-post=" not in own_page.split('class="card stacked message-edit"')[1].split(">")[0]
+    assert (
+        "data-hx-post=" not in own_page.split('class="card stacked message-edit"')[1].split(">")[0]
+    )
     response = client.post(message_url("message_edit", message), {"body": "Plainly"})
     assert response.status_code == 302
     assert response["Location"] == f"{thread_url(conversation)}#message-{message.pk}"
