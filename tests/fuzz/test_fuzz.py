@@ -323,6 +323,24 @@ def test_every_form_refuses_odd_fields_cleanly(known):
     assert wire.sent == examples
 
 
+# The files that once cost far more than their size (tests/gruuv/framework/test_limits.py
+# measures their cost): anchors, too many values, too many rows, nesting without brackets.
+WORST_FILES = [
+    (
+        'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n'
+        + "".join(
+            f"{n}: &{n} [{','.join(['*' + p] * 9)}]\n"
+            for p, n in zip("abcdefgh", "bcdefghi", strict=True)
+        )
+        + "abilities: [*i]\n"
+    ).encode(),
+    b"abilities:\n" + b"- x\n" * 70_000,
+    b"ability,level,behaviour\n" + b"Servers,1,Adds\n" * 12_000,
+    b'{"abilities": [' + b"1," * 70_000 + b"1]}",
+    b"- " * 5_000 + b"x",
+]
+
+
 def test_admin_changelists_and_framework_import_refuse_odd_input(known):
     """Every admin list with fuzzed lookups, sorting and paging; the framework import with
     fuzzed files and fuzzed confirmations. No 5xx; a refused import writes nothing."""
@@ -343,6 +361,7 @@ def test_admin_changelists_and_framework_import_refuse_odd_input(known):
         elif what == "upload":
             content = data.draw(
                 st.one_of(
+                    st.sampled_from(WORST_FILES),
                     fuzz_bytes,
                     text_values.map(lambda t: f"abilities:\n  - name: {t}\n".encode()),
                     text_values.map(lambda t: f'{{"abilities": [{{"name": "{t}"}}]}}'.encode()),
