@@ -35,7 +35,7 @@ run: install
 	$(UV) run python manage.py runserver $(HOST)
 
 test: install lint
-	$(UV) run pytest -n auto
+	$(UV) run pytest -n auto --dist worksteal
 
 lint:
 	$(UV) run ruff format --check .
