@@ -11,6 +11,7 @@ and counts requests per second. Prints a Markdown table.
 """
 
 import argparse
+import gzip
 import http.client
 import json
 import os
@@ -118,7 +119,8 @@ def measure(requests: int) -> dict:
     for page, reader in PAGES:
         url = page.replace("{someone}", names["{someone}"])
         username = names.get(reader, reader)
-        client = Client()
+        # As a browser asks: HTML comes gzipped (GZipMiddleware); the size kept is both.
+        client = Client(headers={"Accept-Encoding": "gzip, deflate, br"})
         if username:
             client.force_login(User.objects.get(username=username))
         client.get(url)  # warm: templates, the pool, PostgreSQL's caches
@@ -127,7 +129,9 @@ def measure(requests: int) -> dict:
             response = client.get(url)
         assert response.status_code == 200, (url, username, response.status_code)
         name = f"{page} ({reader or 'anonymous'})"
-        visits.append((name, client, url, queries.count, len(response.content) / 1024))
+        sent = response.content
+        html = gzip.decompress(sent) if response.get("Content-Encoding") == "gzip" else sent
+        visits.append((name, client, url, queries.count, len(html) / 1024, len(sent) / 1024))
     # Round robin: one request of each page in turn, so that a moment when the machine is busy
     # slows every page a little instead of one page's every request.
     times = {name: [] for name, *_ in visits}
@@ -137,30 +141,34 @@ def measure(requests: int) -> dict:
             client.get(url)
             times[name].append((time.perf_counter() - start) * 1000)
     results = {}
-    for name, _, _, query_count, kb in visits:
+    for name, _, _, query_count, kb, wire_kb in visits:
         timed = sorted(times[name])
         results[name] = {
             "queries": query_count,
             "kb": kb,
+            "wire_kb": wire_kb,
             "p50": statistics.median(timed),
             "times": timed,
         }
     return results
 
 
-def requests_per_second(url: str, seconds: float, clients: int = 8) -> float:
+def requests_per_second(url: str, seconds: float, clients: int = 8, gzipped=False) -> float:
     parsed = urlparse(url)
+    headers = {"Accept-Encoding": "gzip"} if gzipped else {}
     done = [0] * clients
     stop = time.monotonic() + seconds
 
     def hammer(index: int) -> None:
         connection = http.client.HTTPConnection(parsed.hostname, parsed.port, timeout=10)
         while time.monotonic() < stop:
-            connection.request("GET", parsed.path)
+            connection.request("GET", parsed.path, headers=headers)
             response = connection.getresponse()
             response.read()
             if response.status != 200:
                 raise RuntimeError(f"{url} answered {response.status}")
+            if gzipped and response.getheader("Content-Encoding") != "gzip":
+                raise RuntimeError(f"{url} was not gzipped")
             done[index] += 1
         connection.close()
 
@@ -192,27 +200,32 @@ def serve_and_count(seconds: float, database: str) -> dict:
             requests_per_second(base + url, 2)  # warm both workers
         bare = requests_per_second(base + "/bench/bare/", seconds)
         ability = requests_per_second(base + "/medium/abilities/servers/", seconds)
+        gzipped = requests_per_second(base + "/medium/abilities/servers/", seconds, gzipped=True)
     finally:
         server.terminate()
         server.wait()
-    return {"bare": bare, "ability": ability}
+    return {"bare": bare, "ability": ability, "ability_gzip": gzipped}
 
 
 def table(demo: dict, grown: dict, scale: int) -> str:
     lines = [
-        f"| page (reader) | demo: queries / kB / p50 / p95 ms | ×{scale}: queries / kB / p50 / "
-        f"p95 ms | ×{scale} p50 ÷ demo p50 |",
+        f"| page (reader) | demo: queries / kB (gzipped) / p50 / p95 ms | ×{scale}: queries / kB "
+        f"(gzipped) / p50 / p95 ms | ×{scale} p50 ÷ demo p50 |",
         "| --- | --- | --- | --- |",
     ]
     for name, small in demo.items():
         big = grown[name]
         lines.append(
-            f"| `{name}` "
-            f"| {small['queries']} / {small['kb']:.0f} / {small['p50']:.0f} / {small['p95']:.0f} "
-            f"| {big['queries']} / {big['kb']:.0f} / {big['p50']:.0f} / {big['p95']:.0f} "
-            f"| {big['p50'] / small['p50']:.1f} |"
+            f"| `{name}` | {cell(small)} | {cell(big)} | {big['p50'] / small['p50']:.1f} |"
         )
     return "\n".join(lines)
+
+
+def cell(measured: dict) -> str:
+    return (
+        f"{measured['queries']} / {measured['kb']:.0f} ({measured['wire_kb']:.0f}) "
+        f"/ {measured['p50']:.0f} / {measured['p95']:.0f}"
+    )
 
 
 def main() -> None:
@@ -240,7 +253,11 @@ def main() -> None:
     print()
     print("| served by gunicorn (2 workers) | demo req/s | grown req/s |")
     print("| --- | --- | --- |")
-    for key, label in (("bare", "bare one-query view"), ("ability", "anonymous ability page")):
+    for key, label in (
+        ("bare", "bare one-query view"),
+        ("ability", "anonymous ability page"),
+        ("ability_gzip", "anonymous ability page, gzipped (as browsers ask)"),
+    ):
         print(f"| {label} | {rps_demo[key]:.0f} | {rps_grown[key]:.0f} |")
     ratio = rps_grown["ability"] / rps_grown["bare"]
     print(f"\nAbility page ÷ bare view (grown): {ratio:.2f}")
