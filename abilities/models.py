@@ -4,7 +4,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from gruuv.content import ContentTracked
+from kit.content import ContentTracked
 from organizations.models import Organization
 
 
@@ -77,7 +77,7 @@ class Ability(ContentTracked):
 class AbilityCounts(models.Model):
     """The counts behind an ability's health badges, stored so a page of badges is one join.
 
-    `abilities.health` keeps them in the same transaction as the rows they count; bulk loads
+    `health.badges` keeps them in the same transaction as the rows they count; bulk loads
     and restores bypass it and run `manage.py recount`, which rebuilds them from the rows.
     """
 

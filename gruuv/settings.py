@@ -44,40 +44,45 @@ INSTALLED_APPS = [
     "django_htmx",
     "simple_history",
     "axes",
-    "gruuv",
-    "gruuv.framework",
-    "organizations",
+    # The layers, from the bottom (tests/gruuv/test_layers.py holds every module to them):
+    "kit",  # the toolkit: imports no app of ours
+    "organizations",  # the domain: people, organizations, roles, access
     "abilities",
     "milestones",
     "observations",
+    "health",  # the features: configuration health over the domain's rows
+    "framework",  # framework files: export, import, their admin pages and commands
+    "demo",  # the demo organizations
+    "pages",  # the site's pages
+    "backoffice",  # Django admin, scoped to the organizations one administers
 ]
 
 MIDDLEWARE = [
     # First: a load balancer's probes skip sessions, throttling, the host check and HTTPS.
-    "gruuv.probes.probes",
+    "kit.probes.probes",
     "django.middleware.security.SecurityMiddleware",
     # Pages compressed (static files come compressed from whitenoise); Django pads each
     # compressed page with random bytes, so its length does not leak secrets (BREACH).
     "django.middleware.gzip.GZipMiddleware",
-    "gruuv.middleware.refuse_nul_characters",
+    "kit.middleware.refuse_nul_characters",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "gruuv.middleware.privacy_headers",
+    "kit.middleware.privacy_headers",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "gruuv.middleware.LowerCaseAddresses",
+    "kit.middleware.LowerCaseAddresses",
     "simple_history.middleware.HistoryRequestMiddleware",
-    # Last, as axes asks: it turns a locked-out sign-in into organizations.throttling.locked_out.
+    # Last, as axes asks: it turns a locked-out sign-in into pages.throttling.locked_out.
     "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "gruuv.urls"
-FORM_RENDERER = "gruuv.forms.FormRenderer"
+FORM_RENDERER = "kit.forms.FormRenderer"
 WSGI_APPLICATION = "gruuv.wsgi.application"
 
 TEMPLATES = [
@@ -91,8 +96,8 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "organizations.context_processors.my_organizations",
-                "organizations.context_processors.section",
+                "pages.context_processors.my_organizations",
+                "pages.context_processors.section",
             ],
         },
     },
@@ -139,17 +144,17 @@ AUTHENTICATION_BACKENDS = [
     "organizations.backends.EmailOrUsernameBackend",
 ]
 
-# Sign-in throttling (django-axes; see organizations/throttling.py). An account locks after
+# Sign-in throttling (django-axes; see pages/throttling.py). An account locks after
 # SIGNIN_FAILURES_PER_ACCOUNT failed sign-ins, an address after SIGNIN_FAILURES_PER_ADDRESS,
 # each for SIGNIN_LOCKOUT_MINUTES from the last failure; a success clears the count.
 AXES_FAILURE_LIMIT = int(os.environ.get("SIGNIN_FAILURES_PER_ACCOUNT", "10"))
 SIGNIN_FAILURES_PER_ADDRESS = int(os.environ.get("SIGNIN_FAILURES_PER_ADDRESS", "100"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("SIGNIN_LOCKOUT_MINUTES", "15")))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
-AXES_HANDLER = "organizations.throttling.SigninHandler"
-AXES_USERNAME_CALLABLE = "organizations.throttling.signin_name"
-AXES_CLIENT_IP_CALLABLE = "organizations.throttling.client_address"
-AXES_LOCKOUT_CALLABLE = "organizations.throttling.locked_out"
+AXES_HANDLER = "pages.throttling.SigninHandler"
+AXES_USERNAME_CALLABLE = "pages.throttling.signin_name"
+AXES_CLIENT_IP_CALLABLE = "pages.throttling.client_address"
+AXES_LOCKOUT_CALLABLE = "pages.throttling.locked_out"
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLE_ADMIN = False  # attempts span every organization; org admins must not see them
 AXES_VERBOSE = False

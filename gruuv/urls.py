@@ -1,25 +1,32 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from abilities import pickers as ability_pickers
-from abilities import views as abilities
-from gruuv import admin_scoping, views
-from milestones import views as milestones
-from observations import conversations
-from observations import views as observations
-from organizations import invitations, pickers, team
-from organizations import views as organizations
+from backoffice import scoping as admin_scoping
+from gruuv import views
+from pages import (
+    ability,
+    ability_picker,
+    accounts,
+    conversations,
+    invitations,
+    observations,
+    organization_settings,
+    people,
+    people_picker,
+    roles,
+    team,
+)
 
 admin.site.site_header = "Gruuv administration"
 admin.site.site_title = "Gruuv admin"
 admin.site.index_title = "Your growth frameworks"
 
 organization_patterns = [
-    path("", abilities.organization_page, name="organization"),
-    path("abilities/<slug:ability>/", abilities.ability_page, name="ability"),
+    path("", ability.organization_page, name="organization"),
+    path("abilities/<slug:ability>/", ability.ability_page, name="ability"),
     path(
         "abilities/<slug:ability>/history/",
-        abilities.ability_history_page,
+        ability.ability_history_page,
         name="ability_history",
     ),
     path(
@@ -50,26 +57,26 @@ organization_patterns = [
     path("team/invitations/<int:pk>/revoke/", team.invitation_revoke, name="invitation_revoke"),
     path("team/people/<str:username>/", team.member_edit, name="member_edit"),
     path("team/people/<str:username>/remove/", team.member_deactivate, name="member_deactivate"),
-    path("settings/", organizations.organization_settings, name="organization_settings"),
+    path("settings/", organization_settings.organization_settings, name="organization_settings"),
     path(
         "settings/start-from/<str:example>/",
-        organizations.start_from_example,
+        organization_settings.start_from_example,
         name="start_from_example",
     ),
-    path("roles/", organizations.role_list, name="roles"),
-    path("roles/<slug:role>/", organizations.role_page, name="role"),
-    path("search/people/", pickers.people_search, name="people_search"),
-    path("search/abilities/", ability_pickers.abilities_search, name="abilities_search"),
-    path("people/", milestones.people, name="people"),
-    path("people/<str:username>/", milestones.person_page, name="person"),
+    path("roles/", roles.role_list, name="roles"),
+    path("roles/<slug:role>/", roles.role_page, name="role"),
+    path("search/people/", people_picker.people_search, name="people_search"),
+    path("search/abilities/", ability_picker.abilities_search, name="abilities_search"),
+    path("people/", people.people, name="people"),
+    path("people/<str:username>/", people.person_page, name="person"),
     path(
         "people/<str:username>/achievements/",
-        milestones.award_milestone,
+        people.award_milestone,
         name="award_milestone",
     ),
     path(
         "people/<str:username>/achievements/<int:pk>/revoke/",
-        milestones.revoke_milestone,
+        people.revoke_milestone,
         name="revoke_milestone",
     ),
     path("observations/new/", observations.observation_new, name="observation_new"),
@@ -96,14 +103,14 @@ urlpatterns = [
         admin.site.admin_view(admin_scoping.view_on_site),
     ),
     path("admin/", admin.site.urls),
-    path("accounts/welcome/", organizations.landing, name="landing"),
-    path("accounts/profile/", organizations.profile, name="profile"),
-    path("accounts/password_reset/", organizations.password_reset, name="password_reset"),
+    path("accounts/welcome/", accounts.landing, name="landing"),
+    path("accounts/profile/", accounts.profile, name="profile"),
+    path("accounts/password_reset/", accounts.password_reset, name="password_reset"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("invitations/<str:token>/", invitations.invitation_accept, name="invitation"),
-    path("signup/", organizations.signup, name="signup"),
-    path("signup/address/", organizations.signup_address, name="signup_address"),
-    path("signup/confirm/<str:token>/", organizations.signup_confirm, name="signup_confirm"),
+    path("signup/", accounts.signup, name="signup"),
+    path("signup/address/", accounts.signup_address, name="signup_address"),
+    path("signup/confirm/<str:token>/", accounts.signup_confirm, name="signup_confirm"),
     # Organization slugs never shadow the paths above: those words are reserved.
     path("<slug:org>/", include(organization_patterns)),
 ]

@@ -5,8 +5,8 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.templatetags.static import static
 
-from gruuv.rendering import render
 from organizations.models import Organization
+from pages.rendering import render
 
 ORGANIZATIONS_PER_PAGE = 50
 

@@ -7,7 +7,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from abilities.models import Ability
-from gruuv.content import ContentTracked, SavedAtomically
+from kit.content import ContentTracked, SavedAtomically
 from organizations.models import Membership, Role, other_organization_errors, people_changed
 
 LEVELS = [(level, f"Milestone {level}") for level in range(1, 6)]

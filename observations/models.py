@@ -7,7 +7,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from abilities.models import Ability
-from gruuv.content import SavedAtomically
+from kit.content import SavedAtomically
 from milestones.models import LEVELS
 from organizations.models import Membership, Organization, other_organization_errors
 

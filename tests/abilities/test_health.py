@@ -6,9 +6,9 @@ from django.db import transaction
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from abilities.health import NotAnnotated, badges, needing_attention, with_health
 from abilities.models import Ability
-from gruuv.timesince import add_months
+from health.badges import NotAnnotated, badges, needing_attention, with_health
+from kit.timesince import add_months
 from observations.models import Observation
 from tests.factories import (
     AbilityFactory,

@@ -5,9 +5,9 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from abilities.pickers import AbilityField
 from milestones.models import Achievement
 from observations.models import Observation
+from pages.ability_picker import AbilityField
 from tests.factories import AbilityFactory, ability_with_ladder
 from tests.htmx import answer
 from tests.pages import html_of, text_lines

@@ -9,8 +9,8 @@ from django.db.models import RestrictedError
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from abilities import health
 from abilities.models import Ability, AbilityCounts
+from health import counts as health
 from milestones.models import Achievement, Milestone, Requirement
 from observations.models import Conversation, Observation
 from tests.factories import (

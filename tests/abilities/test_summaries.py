@@ -2,7 +2,7 @@
 
 import pytest
 
-from gruuv.framework.data import FrameworkError, FrameworkImport, validate
+from framework.data import FrameworkError, FrameworkImport, validate
 
 pytestmark = pytest.mark.django_db
 

@@ -78,7 +78,7 @@ def test_needs_attention_toggle_narrows_the_list(page, medium_with_more_abilitie
     page.get_by_label("Only abilities that need attention").check()
     from django.utils import timezone
 
-    from abilities.health import needing_attention
+    from health.badges import needing_attention
 
     expected = needing_attention(medium.abilities.all(), timezone.now()).count()
     assert expected < medium.abilities.count()

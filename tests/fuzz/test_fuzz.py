@@ -21,7 +21,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from abilities.models import Ability
-from gruuv.demo import EXAMPLE_FRAMEWORKS
+from demo.frameworks import EXAMPLE_FRAMEWORKS
 from milestones.models import Achievement
 from observations.models import Conversation, Message, Observation
 from organizations.models import Invitation, Membership, Organization, User

@@ -302,7 +302,7 @@ def test_memberships_are_scoped_and_roles_must_be_the_organizations_own(
 
 
 def test_roles_of_another_organization_are_refused_on_a_membership(organization):
-    from organizations.admin import MembershipForm
+    from backoffice.admin.organizations import MembershipForm
 
     member = MembershipFactory(organization=organization)
     foreign_role = RoleFactory()

@@ -3,7 +3,7 @@
 import pytest
 from django import forms
 
-from gruuv.forms import Checkboxes
+from kit.forms import Checkboxes
 
 CHOICES = [("1", "Builder"), ("2", "Tom & Jerry <3"), ("3", "Writer")]
 

@@ -6,8 +6,8 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from abilities.health import recomputed
 from abilities.models import Ability, AbilityCounts
+from health.counts import recomputed
 from observations.models import Observation
 from organizations.models import Membership
 

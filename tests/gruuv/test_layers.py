@@ -1,4 +1,5 @@
-"""The code's shape: models import only downwards, and no module imports in a circle."""
+"""The code's shape: the folders are the layers, every module imports only its own package and
+the floors below it, and no module imports in a circle."""
 
 import ast
 from pathlib import Path
@@ -6,11 +7,25 @@ from pathlib import Path
 from django.conf import settings
 
 ROOT = Path(settings.BASE_DIR)
-PACKAGES = ("gruuv", "organizations", "abilities", "milestones", "observations")
-# Lower layers first: a models module may import only the models of the layers before it.
-MODEL_LAYERS = ("organizations", "abilities", "milestones", "observations")
-# Helpers that import no app of ours, so any models module may use them.
-MODEL_HELPERS = {"gruuv.content", "gruuv.timesince"}
+# The floors, from the bottom: a module may import its own package and the floors below it,
+# never a floor above nor a neighbour on its own floor. The toolkit imports no app of ours; the
+# domain apps hold the models, their QuerySets and the rules; the features are built on them;
+# the project package (settings, URLs, home and error pages) sits on top.
+FLOORS = (
+    ("kit",),
+    ("organizations",),
+    ("abilities",),
+    ("milestones",),
+    ("observations",),
+    ("health",),
+    ("framework",),
+    ("demo",),
+    ("pages", "backoffice"),
+    ("gruuv",),
+)
+PACKAGES = tuple(package for floor in FLOORS for package in floor)
+# Outside the product: the benchmark and the tests may import anything.
+NOT_PRODUCT = {"bench", "tests", "node_modules", "static", "templates", "docs", "test-output"}
 
 
 def module_name(path: Path) -> str:
@@ -42,16 +57,63 @@ def imports_of(path: Path, known: set[str]) -> set[str]:
 
 def import_graph() -> dict[str, set[str]]:
     modules = project_modules()
-    return {name: imports_of(path, set(modules)) for name, path in modules.items()}
+    # A package's `__init__` importing its own submodules names itself: not an import of itself.
+    return {name: imports_of(path, set(modules)) - {name} for name, path in modules.items()}
 
 
-def test_models_import_only_downwards():
-    graph = import_graph()
-    for index, app in enumerate(MODEL_LAYERS):
-        allowed = {f"{lower}.models" for lower in MODEL_LAYERS[:index]} | MODEL_HELPERS
-        assert graph[f"{app}.models"] <= allowed, f"{app}.models imports upwards"
-    for helper in MODEL_HELPERS:
-        assert not graph[helper], f"{helper} must not import the apps"
+def floor_of(module: str) -> int:
+    package = module.split(".")[0]
+    return next(number for number, floor in enumerate(FLOORS) if package in floor)
+
+
+def test_every_package_of_the_product_is_on_a_floor():
+    found = {
+        path.relative_to(ROOT).parts[0]
+        for path in ROOT.glob("*/**/*.py")
+        if not path.relative_to(ROOT).parts[0].startswith(".")
+    }
+    assert found - NOT_PRODUCT - set(PACKAGES) == set()
+
+
+def test_every_module_imports_only_its_package_and_the_floors_below():
+    wrong = [
+        f"{module} imports {other}"
+        for module, imported in import_graph().items()
+        for other in imported
+        if other.split(".")[0] != module.split(".")[0] and floor_of(other) >= floor_of(module)
+    ]
+    assert wrong == []
+
+
+def test_the_toolkit_imports_no_app_of_ours():
+    for module, imported in import_graph().items():
+        if module.split(".")[0] == "kit":
+            assert {name for name in imported if name.split(".")[0] != "kit"} == set(), module
+
+
+def test_no_view_module_imports_another_app_s_views():
+    """A view module is one the URLs name: only the URLs, and its own app, import it."""
+    from django.urls import get_resolver
+
+    views = set()
+
+    def collect(patterns) -> None:
+        for pattern in patterns:
+            if hasattr(pattern, "url_patterns"):
+                collect(pattern.url_patterns)
+            else:
+                views.add(getattr(pattern.callback, "__module__", ""))
+
+    collect(get_resolver().url_patterns)
+    ours = {view for view in views if view.split(".")[0] in PACKAGES}
+    assert {"pages.ability", "pages.people", "gruuv.views"} <= ours
+    wrong = [
+        f"{module} imports {imported}"
+        for module, imports in import_graph().items()
+        for imported in imports & ours
+        if module != "gruuv.urls" and module.split(".")[0] != imported.split(".")[0]
+    ]
+    assert wrong == []
 
 
 def test_no_module_imports_in_a_circle():

@@ -5,8 +5,8 @@ import pytest
 import time_machine
 from django.core.management import CommandError, call_command
 
-from abilities.health import badges, with_health
 from abilities.models import Ability
+from health.badges import badges, with_health
 from milestones.models import Achievement, Example, Milestone, Requirement
 from observations.models import Conversation, Message, Observation
 from organizations.models import Membership, Organization, Role, User

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from gruuv.timesince import distance_in_words, whole_months_between
+from kit.timesince import distance_in_words, whole_months_between
 
 START = datetime.datetime(2021, 1, 15, 12, 0, tzinfo=datetime.UTC)
 

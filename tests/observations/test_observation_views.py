@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from observations.models import Observation
-from organizations.pickers import label
+from pages.people_picker import label
 from tests.factories import (
     AbilityFactory,
     MembershipFactory,

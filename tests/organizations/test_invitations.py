@@ -192,7 +192,7 @@ def test_a_failing_mail_server_keeps_the_invitation_to_resend(
     def refuse(*args, **kwargs):
         raise smtplib.SMTPServerDisconnected("gone")
 
-    monkeypatch.setattr("organizations.invitations.mail.EmailMessage.send", refuse)
+    monkeypatch.setattr("pages.invitations.mail.EmailMessage.send", refuse)
     client.force_login(admin.user)
     response = invite(client, organization)
     assert any("the mail server did not take it" in line for line in text_lines(response))

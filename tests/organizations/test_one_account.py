@@ -12,8 +12,8 @@ from django.core import mail
 from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 
-from organizations.forms import JoinForm
 from organizations.models import Invitation, Membership, Organization, User
+from pages.forms.membership import JoinForm
 from tests.factories import MembershipFactory, OrganizationFactory, UserFactory
 
 # Email

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from observations.models import Observation
-from organizations.pickers import PersonField, label
+from pages.people_picker import PersonField, label
 from tests.factories import MembershipFactory
 from tests.htmx import answer
 

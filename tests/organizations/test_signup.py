@@ -7,8 +7,8 @@ from django.core import mail
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
-from organizations.forms import SignupForm
 from organizations.models import Invitation, Membership, Organization, PendingSignup, User
+from pages.forms.membership import SignupForm
 from tests.factories import OrganizationFactory, UserFactory
 from tests.pages import html_of, text_lines
 

@@ -6,8 +6,8 @@ import pytest
 from django.urls import reverse
 
 from observations.models import Observation
-from organizations import team
 from organizations.models import Invitation, Membership, Organization
+from pages import team
 from tests.factories import (
     AchievementFactory,
     MembershipFactory,

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from organizations.models import Organization, PendingSignup, User
-from organizations.throttling import client_address
+from pages.throttling import client_address
 from tests.factories import PASSWORD, MembershipFactory, UserFactory
 from tests.pages import text_lines
 
@@ -234,7 +234,7 @@ def test_joining_by_invitation_is_rate_limited(client, settings, organization, a
 
 
 def test_the_deploy_check_warns_when_rate_limits_are_counted_per_process(settings, capsys):
-    from organizations.apps import shared_rate_limits
+    from pages.apps import shared_rate_limits
 
     assert [w.id for w in shared_rate_limits(None)] == ["gruuv.W001"]
     settings.CACHES = {

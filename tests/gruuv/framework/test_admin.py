@@ -5,7 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from abilities.models import Ability
-from gruuv.framework.data import dump, export_framework
+from framework.data import dump, export_framework
 from tests.factories import AbilityFactory
 
 pytestmark = pytest.mark.django_db

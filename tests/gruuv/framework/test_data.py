@@ -8,7 +8,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from abilities.models import Ability
-from gruuv.framework.data import (
+from framework.data import (
     FrameworkError,
     FrameworkImport,
     dump,

@@ -16,8 +16,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from gruuv.framework import data as framework
-from gruuv.framework.data import FrameworkError, parse, parse_csv, read, validate
+from framework import data as framework
+from framework.data import FrameworkError, parse, parse_csv, read, validate
 from tests.factories import AbilityFactory
 
 pytestmark = pytest.mark.django_db

@@ -1,0 +1,196 @@
+import random
+from datetime import timedelta
+from itertools import islice
+
+from django.conf import settings
+from django.contrib.auth.hashers import make_password
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection, transaction
+from django.utils import timezone
+
+from abilities.models import Ability
+from demo.frameworks import DEMO_PASSWORD
+from milestones.models import Achievement, Example, Milestone, Requirement, default_miles
+from observations.models import Conversation, Message, Observation
+from organizations.models import Membership, Organization, Role, User
+
+BATCH = 5_000
+
+
+def batched(iterable, size=BATCH):
+    iterator = iter(iterable)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
+
+
+class Command(BaseCommand):
+    help = (
+        "Grow the demo's Medium for benchmarks: at --scale 100, 1,000 abilities, 10,000 people "
+        "(10%% managers, in reporting lines), 40 roles, 1,000,000 observations, 50,000 "
+        "achievements and 5,000 conversations. Bulk inserts; refuses to run with DEBUG off."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--scale", type=int, default=100)
+        parser.add_argument("--organization", default="medium")
+        parser.add_argument("--force", action="store_true", help="even with DEBUG off")
+
+    def handle(self, *args, scale: int, organization: str, force: bool, **options):
+        if not settings.DEBUG and not force:
+            raise CommandError("DEBUG is off: this adds thousands of made-up people. Use --force.")
+        org = Organization.objects.filter(slug=organization).first()
+        if org is None:
+            raise CommandError(f"No organization “{organization}”: run load_demo first.")
+        if org.abilities.filter(slug__startswith="bench-").exists():
+            raise CommandError(f"{org} has grown already; run load_demo --reset first.")
+        self.random = random.Random(scale)
+        counts = {
+            "people": 100 * scale,
+            "abilities": 10 * scale,
+            "roles": max(1, round(0.4 * scale)),
+            "observations": 10_000 * scale,
+            "achievements": 500 * scale,
+            "conversations": 50 * scale,
+        }
+        with transaction.atomic():
+            people = self._people(org, counts["people"])
+            roles = self._roles(org, counts["roles"], people)
+            abilities = self._abilities(org, counts["abilities"], roles)
+        milestones = list(Milestone.objects.filter(ability__organization=org))
+        self._observations(org, counts["observations"], people, abilities)
+        self._achievements(counts["achievements"], people, milestones)
+        self._conversations(counts["conversations"], people, abilities)
+        call_command("recount", stdout=self.stdout)  # bulk inserts bypass the stored counts
+        if connection.vendor == "postgresql":
+            # As autovacuum would soon after a bulk load: planner statistics for the new rows.
+            with connection.cursor() as cursor:  # (VACUUM cannot run in a transaction)
+                cursor.execute("ANALYZE" if connection.in_atomic_block else "VACUUM ANALYZE")
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"{org} grown ×{scale}: " + ", ".join(f"{n:,} {what}" for what, n in counts.items())
+            )
+        )
+
+    def _people(self, org, count):
+        password = make_password(DEMO_PASSWORD)
+        users = User.objects.bulk_create(
+            User(
+                username=f"bench-{i}",
+                first_name=f"Person{i}",
+                last_name="Bench",
+                email=f"bench-{i}@example.com",
+                password=password,
+            )
+            for i in range(count)
+        )
+        levels = [Membership.Level.MANAGER if i % 10 == 0 else Membership.Level.MEMBER
+                  for i in range(count)]  # fmt: skip
+        people = Membership.objects.bulk_create(
+            Membership(organization=org, user=user, level=level)
+            for user, level in zip(users, levels, strict=True)
+        )
+        # Reporting lines three deep: each person reports to the manager of their ten, who
+        # reports to the manager of their hundred, who reports to person 0.
+        for i, person in enumerate(people):
+            if i % 10:
+                person.manager = people[i - i % 10]
+            elif i % 100:
+                person.manager = people[i - i % 100]
+            elif i:
+                person.manager = people[0]
+        Membership.objects.bulk_update(people, ["manager"], batch_size=BATCH)
+        Membership.objects.rebuild_lines(org)  # bulk updates bypass Membership.save
+        return people
+
+    def _roles(self, org, count, people):
+        roles = Role.objects.bulk_create(
+            Role(organization=org, name=f"Bench role {i}", slug=f"bench-role-{i}",
+                 kind=Role.Kind.ROLE if i % 2 else Role.Kind.POSITION)
+            for i in range(count)
+        )  # fmt: skip
+        Holding = Membership.roles.through
+        Holding.objects.bulk_create(
+            (Holding(membership=person, role=roles[i % count]) for i, person in enumerate(people)),
+            batch_size=BATCH,
+        )
+        return roles
+
+    def _abilities(self, org, count, roles):
+        now = timezone.now()
+        abilities = Ability.objects.bulk_create(
+            Ability(
+                organization=org,
+                name=f"Bench ability {i}",
+                slug=f"bench-{i}",
+                summary=f"Develops expertise in bench area {i}, one of many",
+                description="Why it matters, in a paragraph of text. " * 5,
+                updated_at=now - timedelta(days=self.random.randint(0, 900)),
+            )
+            for i in range(count)
+        )
+        milestones = Milestone.objects.bulk_create(
+            Milestone(ability=ability, level=level, miles=default_miles(level),
+                      summary=f"Milestone {level} of {ability.name}")
+            for ability in abilities
+            for level in range(1, 6)
+        )  # fmt: skip
+        Example.objects.bulk_create(
+            (Example(milestone=milestone, behaviour=f"Behaviour {n}", example_task=f"Task {n}",
+                     position=n)
+             for milestone in milestones for n in range(1, 4)),
+            batch_size=BATCH,
+        )  # fmt: skip
+        Requirement.objects.bulk_create(
+            Requirement(role=role, ability=ability, level=self.random.randint(1, 3))
+            for r, role in enumerate(roles)
+            for ability in abilities[r :: len(roles)][:25]
+        )
+        return abilities
+
+    def _observations(self, org, count, people, abilities):
+        managers = [p for p in people if p.level == Membership.Level.MANAGER]
+        privacies = Observation.Privacy.values
+        today = timezone.localdate()
+        pick, rand = self.random.choice, self.random.randint
+        rows = (
+            Observation(
+                organization=org,
+                observer=pick(managers),
+                subject=pick(people),
+                ability=pick(abilities),
+                level=rand(1, 5),
+                story="Took the lead when the queue backed up, and wrote it down after.",
+                observed_on=today - timedelta(days=rand(0, 700)),
+                privacy=pick(privacies),
+            )
+            for _ in range(count)
+        )
+        for chunk in batched(rows):
+            Observation.objects.bulk_create(chunk)
+
+    def _achievements(self, count, people, milestones):
+        pairs = set()
+        while len(pairs) < count:
+            pairs.add((self.random.randrange(len(people)), self.random.randrange(len(milestones))))
+        rows = (
+            Achievement(membership=people[p], milestone=milestones[m], awarded_by=people[0])
+            for p, m in pairs
+        )
+        for chunk in batched(rows):
+            Achievement.objects.bulk_create(chunk)
+
+    def _conversations(self, count, people, abilities):
+        conversations = Conversation.objects.bulk_create(
+            Conversation(ability=self.random.choice(abilities),
+                         started_by=self.random.choice(people), topic=f"Bench topic {i}")
+            for i in range(count)
+        )  # fmt: skip
+        rows = (
+            Message(conversation=conversation, author=self.random.choice(people),
+                    body=f"Message {n} about it.")
+            for conversation in conversations
+            for n in range(3)
+        )  # fmt: skip
+        for chunk in batched(rows):
+            Message.objects.bulk_create(chunk)

@@ -1,0 +1,19 @@
+from django.core.management.base import BaseCommand
+
+from health.counts import recount_all
+from organizations.models import Organization, people_changed
+
+
+class Command(BaseCommand):
+    help = (
+        "Rebuild every ability's stored health counts from the rows they count, and move every "
+        "organization's people version (the kept people and roles lists). Run it after a bulk "
+        "load or a restore, which bypass the code that keeps them."
+    )
+
+    def handle(self, *args, **options) -> None:
+        wrong = recount_all()
+        people_changed(Organization.objects.values("pk"))
+        self.stdout.write(
+            f"Recounted every ability; {wrong} had stored counts that differed from their rows."
+        )

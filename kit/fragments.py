@@ -1,0 +1,54 @@
+"""Pieces of pages kept rendered in the cache, under keys of the versions of what they show.
+
+A key names everything its piece shows: the release, the versions of the rows behind it (an
+organization's `people_version`, an ability's `updated_at`, …) and the address's parameters. A
+change moves a version after it is saved, so the changed piece is looked up under a new key and
+the old entry expires unread (`TIMEOUT`) or is evicted. The cache is Django's: Redis from
+`REDIS_URL`, local memory otherwise.
+"""
+
+import hashlib
+from collections.abc import Callable, Iterable
+
+from django.core.cache import cache
+from django.http import HttpRequest
+from django.utils.safestring import SafeString, mark_safe
+
+from kit.release import release
+
+TIMEOUT = 24 * 60 * 60
+# A kept list's address parameters are part of its key; longer values than any page number or
+# flag are not worth a cache entry of their own.
+LONGEST_KEPT_VALUE = 12
+
+
+def fragment_key(kind: str, *parts) -> str:
+    """The cache key of a `kind` of piece with these versions (`repr`-able values)."""
+    digest = hashlib.sha256(repr((release(), *parts)).encode()).hexdigest()
+    return f"{kind}:{digest}"
+
+
+def list_key(request: HttpRequest, params: Iterable[str], kind: str, *parts) -> str | None:
+    """The key of a list whose address may carry `params` (its page, a filter): None when the
+    address carries anything else, or a value no link of ours makes, so that it is rendered as
+    usual and not kept."""
+    allowed = set(params)
+    if not set(request.GET) <= allowed:
+        return None
+    values = []
+    for name in sorted(request.GET):
+        given = request.GET.getlist(name)
+        if len(given) != 1 or len(given[0]) > LONGEST_KEPT_VALUE:
+            return None
+        values.append((name, given[0]))
+    return fragment_key(kind, *parts, *values)
+
+
+def cached_html(key: str | None, render: Callable[[], str]) -> SafeString:
+    """The piece kept under `key`, or `render()`ed and kept; with no key, rendered only."""
+    html = cache.get(key) if key else None
+    if html is None:
+        html = render()
+        if key:
+            cache.set(key, html, TIMEOUT)
+    return mark_safe(html)  # our templates' output, escaped when it was rendered

@@ -1,0 +1,120 @@
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
+from django.template.response import TemplateResponse
+from django.utils import timezone
+
+from demo.frameworks import EXAMPLE_FRAMEWORKS
+from health.badges import badges, freshness, needing_attention, with_health
+from kit.fragments import cached_html, list_key
+from kit.paging import Window
+from observations.models import Observation
+from organizations.access import (
+    may_read_members_pages,
+    may_record_observations,
+    organization_for_reader,
+)
+from pages.conversations import conversations_context
+from pages.forms.observation import ObservationForm
+from pages.history import History
+from pages.kept import PublicPage, ability_rows_html, framework_html
+from pages.observations import observation_form_context
+from pages.rendering import render
+
+OBSERVATIONS_SHOWN = 20
+ABILITIES_PER_PAGE = 50
+
+
+def organization_page(request: HttpRequest, org: str) -> TemplateResponse:
+    """A page of abilities with their health; the filter and the toggle search all of them."""
+    organization, membership = organization_for_reader(request, org)
+    query = request.GET.get("q", "").strip()
+    needs_attention = request.GET.get("attention") == "1"
+    now = timezone.now()
+    abilities = organization.abilities.matching(query)
+    if needs_attention:
+        abilities = needing_attention(abilities, now)
+    # The page's versions first: each ability's content and counts version, and its freshness as
+    # of now. The list is kept rendered under them; the rows themselves are read only to render.
+    versions = abilities.values_list("pk", "updated_at", "counts__version")
+    page = Paginator(versions, ABILITIES_PER_PAGE).get_page(request.GET.get("page"))
+    shown = [
+        (pk, updated_at, version, freshness(updated_at, now)) for pk, updated_at, version in page
+    ]
+    # No key (a long query, an odd parameter) means rendered and not kept, not "nothing found".
+    key = list_key(
+        request, {"q", "attention", "page"}, "ability-list",
+        organization.pk, organization.slug, page.paginator.count, shown,
+    )  # fmt: skip
+    context = {
+        "organization": organization,
+        "membership": membership,
+        "page": page,
+        "query": query,
+        "needs_attention": needs_attention,
+        "examples": EXAMPLE_FRAMEWORKS,  # first run: an admin may start from one
+    }
+    if shown:
+        context["ability_list"] = cached_html(key, lambda: _ability_list(request, context, now))
+    else:
+        context["rows"] = []  # nothing found: the page says so, and may offer a first step
+    return render(request, "abilities/organization.html", context, partials=["ability-list"])
+
+
+def _ability_list(request: HttpRequest, context: dict, now) -> str:
+    """The count, a page of abilities with their badges, and the links to other pages."""
+    page, organization = context["page"], context["organization"]
+    listed = with_health(organization.abilities.defer("description"))  # rows show the summary
+    loaded = {ability.pk: ability for ability in listed.filter(pk__in=[pk for pk, *_ in page])}
+    rows = [(loaded[pk], badges(loaded[pk], now)) for pk, *_ in page if pk in loaded]
+    found = {"request": request, "rows": rows, "row_html": ability_rows_html(organization, rows)}
+    return render_to_string("abilities/organization.html#ability-items", context | found)
+
+
+def ability_page(request: HttpRequest, org: str, ability: str) -> HttpResponse:
+    public = PublicPage(request, org, ability)
+    if public.response:
+        return public.response
+    organization, membership = organization_for_reader(request, org)
+    ability = get_object_or_404(with_health(organization.abilities), slug=ability)
+    observations = (
+        Observation.objects.visible_to(request.user)
+        .filter(ability=ability)
+        .select_related("observer__user", "subject__user")
+        .order_by("-observed_on", "-created_at", "-pk")  # a stable order for paging
+    )
+    context = {
+        "organization": organization,
+        "membership": membership,
+        "ability": ability,
+        "framework": framework_html(organization, ability),
+        "badges": badges(ability),
+        "requirements": ability.requirements.select_related("role").order_by("role__name"),
+        "observations": Window(observations, request.GET.get("page"), OBSERVATIONS_SHOWN),
+    }
+    if may_read_members_pages(membership):  # conversations are for members only
+        context |= conversations_context(ability, page=request.GET.get("conversations"))
+    if may_record_observations(membership):
+        form = ObservationForm(organization, initial={"ability": ability})
+        context |= observation_form_context(request, organization, form, next_url=request.path)
+    context |= public.context
+    response = render(
+        request,
+        "abilities/ability.html",
+        context,
+        partials=["health", "observations", "conversations"],
+    )
+    return public.keep(response)
+
+
+def ability_history_page(request: HttpRequest, org: str, ability: str) -> TemplateResponse:
+    organization, membership = organization_for_reader(request, org)
+    ability = get_object_or_404(organization.abilities, slug=ability)
+    context = {
+        "organization": organization,
+        "membership": membership,
+        "ability": ability,
+        "changes": History(ability, request.GET.get("page")),
+    }
+    return render(request, "abilities/history.html", context)

@@ -1,0 +1,159 @@
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django_htmx.http import trigger_client_event
+
+from observations.models import Observation
+from organizations.access import (
+    may_change_observation,
+    may_record_observations,
+    members_only,
+    organization_for_member,
+    require,
+)
+from organizations.models import Organization
+from pages.ability_picker import find
+from pages.forms.observation import ObservationForm
+from pages.rendering import render
+
+CHANGED = "observationsChanged"  # the client event that refreshes lists and health badges
+FORM_TEMPLATE = "observations/observation_form.html"
+
+
+def _next_url(request: HttpRequest, fallback: str) -> str:
+    """Where to go after a save or a delete: `next` if it is a path on this site, else
+    `fallback`. Only a path starting with "/" counts: `redirect()` would take "thanks" for the
+    name of a view, and fail after the write."""
+    candidate = request.POST.get("next") or request.GET.get("next") or ""
+    if candidate.startswith("/") and url_has_allowed_host_and_scheme(
+        candidate, {request.get_host()}, request.is_secure()
+    ):
+        return candidate
+    return fallback
+
+
+def _recorder(request: HttpRequest, org: str):
+    organization, membership = organization_for_member(request, org)
+    require(may_record_observations(membership), "Only managers and admins record observations.")
+    return organization, membership
+
+
+def observation_form_context(
+    request: HttpRequest,
+    organization: Organization,
+    form: ObservationForm,
+    *,
+    next_url: str = "",
+    saved: Observation | None = None,
+) -> dict:
+    """The `record-observation` partial's context, wherever the form is shown."""
+    return {
+        "form": form,
+        "saved": saved,
+        "next": next_url or _next_url(request, ""),
+        "action": reverse("observation_new", args=[organization.slug]),
+    }
+
+
+def _prefill(request: HttpRequest, organization: Organization) -> dict:
+    initial = {}
+    if username := request.GET.get("subject"):
+        initial["subject"] = organization.memberships.filter(user__username=username).first()
+    if slug := request.GET.get("ability"):
+        initial["ability"] = organization.abilities.filter(slug=slug).first()
+    return {key: value for key, value in initial.items() if value is not None}
+
+
+@members_only
+def observation_new(request: HttpRequest, org: str) -> HttpResponse:
+    organization, membership = _recorder(request, org)
+    form = ObservationForm(
+        organization, data=request.POST or None, initial=_prefill(request, organization)
+    )
+    form.instance.observer = membership
+    saved = None
+    if request.method == "POST" and form.is_valid():
+        saved = form.save()
+        if not request.htmx:  # the same notice as in place, on the page it goes back to
+            messages.success(request, saved_notice(saved))
+            return redirect(_next_url(request, _person_url(saved)))
+        # A fresh form for the next observation; the page's lists refresh themselves.
+        form = ObservationForm(organization, initial={"ability": saved.ability})
+    context = {"organization": organization, "membership": membership}
+    context |= observation_form_context(request, organization, form, saved=saved)
+    response = render(
+        request, FORM_TEMPLATE, context, partial="record-observation", invalid=bool(form.errors)
+    )
+    return trigger_client_event(response, CHANGED) if saved else response
+
+
+def saved_notice(observation: Observation) -> str:
+    return f"Saved your observation of {observation.subject.user} using {observation.ability.name}."
+
+
+def _person_url(observation: Observation) -> str:
+    return reverse(
+        "person", args=[observation.organization.slug, observation.subject.user.username]
+    )
+
+
+@members_only
+def observation_milestones(request: HttpRequest, org: str) -> TemplateResponse:
+    """The milestone options of the chosen ability, as the form's ability changes."""
+    organization, _ = _recorder(request, org)
+    found = find(organization.abilities.all(), request.GET.get("ability", ""))
+    ability = found[0] if len(found) == 1 else None
+    levels = list(ability.milestones.values_list("level", flat=True)) if ability else []
+    return render(request, f"{FORM_TEMPLATE}#milestone-options", {"levels": levels})
+
+
+def _own_observation(request: HttpRequest, org: str, pk: int):
+    """The observer's own observation; unreadable ones are a 404, others' readable ones a 403."""
+    organization, membership = organization_for_member(request, org)
+    observation = get_object_or_404(
+        Observation.objects.visible_to(request.user)
+        .filter(organization=organization)
+        .select_related("subject__user", "ability"),
+        pk=pk,
+    )
+    require(
+        may_change_observation(membership, observation),
+        "Only the observer changes an observation.",
+    )
+    return organization, membership, observation
+
+
+@members_only
+def observation_edit(request: HttpRequest, org: str, pk: int) -> HttpResponse:
+    organization, membership, observation = _own_observation(request, org, pk)
+    form = ObservationForm(organization, data=request.POST or None, instance=observation)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        return redirect(_next_url(request, _person_url(observation)))
+    context = {"organization": organization, "membership": membership}
+    context |= observation_form_context(request, organization, form) | {
+        "action": reverse("observation_edit", args=[org, pk]),
+        "observation": observation,
+    }
+    return render(request, FORM_TEMPLATE, context, invalid=bool(form.errors))
+
+
+@members_only
+def observation_delete(request: HttpRequest, org: str, pk: int) -> HttpResponse:
+    organization, membership, observation = _own_observation(request, org, pk)
+    if request.method == "POST":
+        fallback = _person_url(observation)
+        observation.delete()
+        if request.htmx:  # the card goes; lists and health badges refresh
+            return trigger_client_event(HttpResponse(""), CHANGED)
+        return redirect(_next_url(request, fallback))
+    context = {
+        "organization": organization,
+        "membership": membership,
+        "observation": observation,
+        "next": _next_url(request, ""),
+    }
+    return render(request, "observations/observation_confirm_delete.html", context)
