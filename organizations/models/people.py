@@ -1,19 +1,17 @@
-import hashlib
-import secrets
-from datetime import timedelta
+"""People: accounts, organizations, roles and memberships."""
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.core.validators import slug_re
 from django.db import models, transaction
-from django.db.models import Exists, F, OuterRef, Q, Value
-from django.db.models.functions import Concat, Lower, Replace, Substr
-from django.db.models.lookups import StartsWith
+from django.db.models import F, Q
+from django.db.models.functions import Lower
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from django.dispatch import receiver
 from django.utils import timezone
-from django.utils.text import slugify
+
+from organizations.models.lines import ReportingLines, leave, lift_reports_of, move
 
 # First path segments that belong to the site, not to an organization.
 RESERVED_SLUGS = (
@@ -81,6 +79,8 @@ class User(AbstractUser):
         for membership in self.memberships.active().select_related("organization"):
             membership.deactivate()
         if self.email:
+            # By name: invitations sit on people, not under them.
+            Invitation = self._meta.apps.get_model("organizations", "Invitation")
             Invitation.objects.filter(email__iexact=self.email).delete()
         _forget_signins(self.username, self.email)
         self.username = f"former-member-{self.pk}"
@@ -219,52 +219,9 @@ class Role(models.Model):
         return self.plural_name or f"{self.name}s"
 
 
-def line_ids(line: str) -> list[int]:
-    """The membership ids of a reporting line, from the top down: "/1/6/107/" → [1, 6, 107]."""
-    return [int(part) for part in line.strip("/").split("/") if part]
-
-
-class MembershipQuerySet(models.QuerySet):
+class MembershipQuerySet(ReportingLines):
     def active(self) -> "MembershipQuerySet":
         return self.filter(active=True)
-
-    def reporting_to(self, heads: "models.QuerySet[Membership]") -> "MembershipQuerySet":
-        """Direct and indirect reports of the memberships in `heads` (active or not): those whose
-        reporting line runs through a head. A prefix match, however long the line."""
-        through_a_head = heads.order_by().filter(StartsWith(OuterRef("line"), F("line")))
-        return self.filter(Exists(through_a_head.exclude(pk=OuterRef("pk"))))
-
-    def reports_of(self, membership: "Membership") -> "MembershipQuerySet":
-        """`membership`'s reports, direct and indirect (active or not): one prefix match."""
-        return self.filter(line__startswith=membership.line).exclude(pk=membership.pk)
-
-    def chain_above(self, membership: "Membership") -> "MembershipQuerySet":
-        """`membership`'s managers: its manager, that manager's manager, and so on up."""
-        return self.filter(pk__in=line_ids(membership.line)).exclude(pk=membership.pk)
-
-    def rebuild_lines(self, organization: "Organization") -> int:
-        """Set every reporting line of `organization` from the manager links, for what bypasses
-        `Membership.save` (bulk loads, restores). Returns how many lines changed."""
-        links = dict(self.filter(organization=organization).values_list("pk", "manager_id"))
-        stored = dict(self.filter(organization=organization).values_list("pk", "line"))
-        lines: dict[int, str] = {}
-
-        def line_of(pk: int) -> str:
-            path, seen = [], set()
-            while pk is not None and pk not in lines and pk not in seen:
-                seen.add(pk)
-                path.append(pk)
-                pk = links.get(pk)
-            prefix = lines.get(pk, "/")  # a known line above, or the top
-            for member in reversed(path):
-                prefix = lines[member] = f"{prefix}{member}/"
-            return lines[path[0]] if path else prefix
-
-        changed = [
-            Membership(pk=pk, line=line) for pk in links if (line := line_of(pk)) != stored[pk]
-        ]
-        self.bulk_update(changed, ["line"], batch_size=5_000)
-        return len(changed)
 
 
 class Membership(models.Model):
@@ -295,9 +252,7 @@ class Membership(models.Model):
     )
     joined_at = models.DateTimeField(auto_now_add=True)
     deactivated_at = models.DateTimeField(null=True, blank=True)
-    # The reporting line, top down, ending with this membership: "/1/6/107/". A person's reports
-    # are the lines that start with theirs; their managers are the ids in it. Kept by `save`,
-    # `deactivate` and deletion; `rebuild_lines` for bulk loads.
+    # The reporting line, top down, ending with this membership: "/1/6/107/" (see lines.py).
     line = models.CharField(max_length=2000, default="", editable=False)
 
     # Managers and admins: they record observations about anyone in the organization.
@@ -337,23 +292,8 @@ class Membership(models.Model):
         )
         super().save(*args, **kwargs)
         if may_move and (before is None or before[0] != self.manager_id or not before[1]):
-            self._move_line(before[1] if before else "")
+            move(self, before[1] if before else "")
         self.user.sync_staff()
-
-    def _move_line(self, old: str) -> None:
-        """Give this membership (and everyone whose line runs through it) its new line."""
-        above = (
-            Membership.objects.filter(pk=self.manager_id).values_list("line", flat=True).first()
-            if self.manager_id
-            else None
-        )
-        self.line = f"{above or '/'}{self.pk}/"
-        if old:
-            Membership.objects.filter(line__startswith=old).update(
-                line=Concat(Value(self.line), Substr("line", len(old) + 1))
-            )
-        else:
-            Membership.objects.filter(pk=self.pk).update(line=self.line)
 
     @property
     def level_label(self) -> str:
@@ -392,204 +332,10 @@ class Membership(models.Model):
         if self.is_last_admin():
             raise ValidationError(f"{self.organization} must keep at least one active admin.")
         self.reports.update(manager=self.manager_id)
-        # Everyone below moves up a step: this membership leaves their lines.
-        Membership.objects.filter(line__startswith=self.line).exclude(pk=self.pk).update(
-            line=Replace("line", Value(f"/{self.pk}/"), Value("/"))
-        )
+        leave(self)
         self.active = False
         self.deactivated_at = timezone.now()
         self.save(update_fields=["active", "deactivated_at"])
-
-
-class Invitation(models.Model):
-    """An invitation to join an organization, sent by email as a single-use link."""
-
-    LIFETIME = timedelta(days=14)
-
-    class Status(models.TextChoices):
-        PENDING = "pending", "Pending"
-        EXPIRED = "expired", "Expired"
-        ACCEPTED = "accepted", "Accepted"
-        REVOKED = "revoked", "Revoked"
-
-    organization = models.ForeignKey(
-        Organization, on_delete=models.CASCADE, related_name="invitations"
-    )
-    email = models.EmailField()
-    level = models.CharField(
-        max_length=10, choices=Membership.Level, default=Membership.Level.MEMBER
-    )
-    roles = models.ManyToManyField(Role, blank=True, related_name="+")
-    manager = models.ForeignKey(
-        Membership, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    invited_by = models.ForeignKey(
-        Membership, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    # Only a hash of the link's secret is kept: a copy of the database opens no invitation.
-    token_hash = models.CharField(max_length=64, unique=True, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    expires_at = models.DateTimeField()
-    accepted_at = models.DateTimeField(null=True, blank=True)
-    accepted_by = models.ForeignKey(
-        Membership, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    revoked_at = models.DateTimeField(null=True, blank=True)
-
-    organization_lookup = "organization"
-
-    class Meta:
-        ordering = ["-created_at", "-pk"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["organization", "email"],
-                condition=Q(accepted_at__isnull=True, revoked_at__isnull=True),
-                name="invitation_one_open_per_email",
-            ),
-            models.CheckConstraint(
-                condition=Q(level__in=["member", "manager", "admin"]),
-                name="invitation_level_known",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.email} to {self.organization}"
-
-    @staticmethod
-    def hash_token(token: str) -> str:
-        return hashlib.sha256(token.encode()).hexdigest()
-
-    def new_token(self) -> str:
-        """A fresh secret for the link (any earlier link stops working) and a fresh lifetime."""
-        token = secrets.token_urlsafe(32)
-        self.token_hash = self.hash_token(token)
-        self.expires_at = timezone.now() + self.LIFETIME
-        return token
-
-    @property
-    def status(self) -> "Invitation.Status":
-        if self.accepted_at:
-            return self.Status.ACCEPTED
-        if self.revoked_at:
-            return self.Status.REVOKED
-        if self.expires_at <= timezone.now():
-            return self.Status.EXPIRED
-        return self.Status.PENDING
-
-    def clean(self) -> None:
-        self.email = self.email.strip().lower()
-        if errors := other_organization_errors(self, "organization", "manager", "invited_by"):
-            raise ValidationError(errors)
-
-    @transaction.atomic
-    def accept(self, user: "User | None" = None, *, new_account=None) -> Membership:
-        """`user` joins: a new membership, or a former one restored, as the invitation says.
-
-        A person without an account passes `new_account`, a callable that creates it: it runs
-        under the invitation's lock, in the same transaction, so one link makes one account
-        (a second accept waits, then finds the invitation used).
-        """
-        locked = Invitation.objects.select_for_update().get(pk=self.pk)
-        if locked.status == self.Status.ACCEPTED:
-            raise ValidationError("This invitation was already used. Sign in to get to it.")
-        if locked.status != self.Status.PENDING:
-            raise ValidationError(f"This invitation is {locked.get_status_display().lower()}.")
-        if user is None:
-            user = new_account()
-        membership = self.organization.memberships.filter(user=user).first()
-        if membership and membership.active:
-            raise ValidationError(f"You are already a member of {self.organization}.")
-        manager = self.manager if self.manager and self.manager.active else None
-        if membership is None:
-            membership = Membership(organization=self.organization, user=user)
-        membership.level, membership.manager, membership.active = self.level, manager, True
-        membership.deactivated_at = None
-        membership.save()
-        membership.roles.set(self.roles.all())
-        self.accepted_at, self.accepted_by = timezone.now(), membership
-        self.save(update_fields=["accepted_at", "accepted_by"])
-        return membership
-
-    def get_status_display(self) -> str:
-        return self.Status(self.status).label
-
-
-def unique_username(email: str) -> str:
-    """A username for addresses like /people/<username>/: the email's first part, made unique."""
-    base = slugify(email.split("@")[0])[:30] or "person"
-    candidate, n = base, 1
-    while User.objects.filter(username=candidate).exists():
-        n += 1
-        candidate = f"{base}-{n}"
-    return candidate
-
-
-class PendingSignup(models.Model):
-    """A sign-up waiting for its email's owner to open the link mailed to it.
-
-    Nothing is created before then: the page answers the same whether or not the email has an
-    account (that account's owner is mailed instead), so sign-up tells nobody who is here. Only
-    the link's hash is kept, and the password only as Django hashes it.
-    """
-
-    LIFETIME = timedelta(days=1)
-
-    email = models.EmailField()
-    name = models.CharField(max_length=150)
-    password = models.CharField(max_length=128)  # a hash, as User.password
-    organization_name = models.CharField(max_length=120)
-    slug = models.SlugField(max_length=60)
-    is_public = models.BooleanField(default=True)
-    token_hash = models.CharField(max_length=64, unique=True, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    expires_at = models.DateTimeField()
-
-    class Meta:
-        indexes = [models.Index(fields=["expires_at"], name="pending_signup_expiry")]
-
-    def __str__(self) -> str:
-        return f"{self.email} → {self.organization_name}"
-
-    def new_token(self) -> str:
-        token = secrets.token_urlsafe(32)
-        self.token_hash = Invitation.hash_token(token)
-        self.expires_at = timezone.now() + self.LIFETIME
-        return token
-
-    @classmethod
-    def for_token(cls, token: str) -> "PendingSignup | None":
-        return cls.objects.filter(
-            token_hash=Invitation.hash_token(token), expires_at__gt=timezone.now()
-        ).first()
-
-    @transaction.atomic
-    def complete(self) -> "Membership":
-        """The account, the organization and its admin, under this sign-up's lock; then it goes.
-        ValidationError when the email or the address was taken since, or it was used."""
-        locked = PendingSignup.objects.select_for_update().filter(pk=self.pk).first()
-        if locked is None:
-            raise ValidationError(
-                "This link was used already. Sign in to get to your organization."
-            )
-        if User.objects.filter(email__iexact=self.email).exists():
-            raise ValidationError("An account uses this email now. Sign in instead.")
-        if problem := Organization.address_problem(self.slug):
-            raise ValidationError(f"{problem} Sign up again with another.")
-        first, _, last = self.name.strip().partition(" ")
-        user = User(
-            username=unique_username(self.email), email=self.email, first_name=first,
-            last_name=last, password=self.password,
-        )  # fmt: skip
-        user.save()
-        organization = Organization.objects.create(
-            name=self.organization_name, slug=self.slug, is_public=self.is_public, uses_miles=True
-        )
-        locked.delete()
-        # Its admin: Membership.save makes them staff, so they edit the framework in admin.
-        return Membership.objects.create(
-            organization=organization, user=user, level=Membership.Level.ADMIN
-        )
 
 
 def _forget_signins(*names: str) -> None:
@@ -661,12 +407,7 @@ def _roles_held_changed(sender, instance, action, reverse, pk_set, **kwargs) -> 
 
 @receiver(pre_delete, sender=Membership, dispatch_uid="membership-lines-on-delete")
 def _reports_become_the_top(sender, instance, **kwargs) -> None:
-    """Deleting a membership leaves its reports without a manager (SET_NULL): their lines, and
-    their reports', start at them now."""
-    if instance.line:
-        Membership.objects.filter(line__startswith=instance.line).exclude(pk=instance.pk).update(
-            line=Concat(Value("/"), Substr("line", len(instance.line) + 1))
-        )
+    lift_reports_of(instance)
 
 
 @receiver(post_save, sender=User, dispatch_uid="people-version-user")

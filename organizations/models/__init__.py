@@ -1,0 +1,43 @@
+"""The people side of the domain, one module per seam: people (accounts, organizations, roles,
+memberships), reporting lines, invitations and pending sign-ups."""
+
+from organizations.models.invitations import Invitation
+from organizations.models.lines import line_ids
+from organizations.models.people import (
+    ADDRESS_FORMAT,
+    NAMES_SHOWN,
+    RESERVED_SLUGS,
+    Membership,
+    MembershipQuerySet,
+    Organization,
+    OrganizationQuerySet,
+    Role,
+    User,
+    organization_id_of,
+    other_organization_errors,
+    people_changed,
+    validate_not_reserved,
+    validate_single_line,
+)
+from organizations.models.signups import PendingSignup, unique_username
+
+__all__ = [
+    "ADDRESS_FORMAT",
+    "NAMES_SHOWN",
+    "RESERVED_SLUGS",
+    "Invitation",
+    "Membership",
+    "MembershipQuerySet",
+    "Organization",
+    "OrganizationQuerySet",
+    "PendingSignup",
+    "Role",
+    "User",
+    "line_ids",
+    "organization_id_of",
+    "other_organization_errors",
+    "people_changed",
+    "unique_username",
+    "validate_not_reserved",
+    "validate_single_line",
+]
