@@ -11,15 +11,10 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path
 
-from framework.data import (
-    MOST_BYTES,
-    FrameworkError,
-    dump,
-    export_framework,
-    file_format,
-    read,
-    too_large,
-)
+from framework.export import dump, export_framework
+from framework.format import FrameworkError, file_format
+from framework.importing import read
+from framework.limits import MOST_BYTES, too_large
 
 
 class FrameworkUploadForm(forms.Form):

@@ -6,7 +6,8 @@ from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
 from demo.frameworks import EXAMPLE_FRAMEWORKS
-from framework.data import FrameworkImport, parse
+from framework.importing import FrameworkImport
+from framework.parse import parse
 from organizations.access import (
     may_administer,
     members_only,

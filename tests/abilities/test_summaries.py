@@ -2,7 +2,9 @@
 
 import pytest
 
-from framework.data import FrameworkError, FrameworkImport, validate
+from framework.format import FrameworkError
+from framework.importing import FrameworkImport
+from framework.validation import validate
 
 pytestmark = pytest.mark.django_db
 

@@ -85,7 +85,8 @@ def test_a_nul_character_in_a_posted_field_is_a_clear_400_and_saves_nothing(
 
 
 def test_a_framework_file_with_a_nul_character_is_refused():
-    from framework.data import FrameworkError, parse
+    from framework.format import FrameworkError
+    from framework.parse import parse
 
     with pytest.raises(FrameworkError, match="NUL character"):
         parse("format: gruuv-framework/1\nabilities: []\n\x00")
@@ -102,28 +103,33 @@ def test_a_framework_file_with_a_nul_character_is_refused():
 )
 def test_a_framework_file_nested_too_deep_is_refused(text, fmt):
     """A clear refusal, before the parser recurses where brackets show the nesting."""
-    from framework.data import FrameworkError, parse
+    from framework.format import FrameworkError
+    from framework.parse import parse
 
     with pytest.raises(FrameworkError, match="nests lists or mappings more than 32 deep"):
         parse(text, fmt)
 
 
 def test_brackets_inside_quoted_text_are_words_not_nesting():
-    from framework.data import parse
+    from framework.parse import parse
 
     quoted = '"' + "[" * 100 + '"'
     assert parse(f'{{"format": {quoted}}}', "json") == {"format": "[" * 100}
 
 
 def test_a_framework_file_too_large_is_refused(organization):
-    from framework.data import MOST_BYTES, FrameworkError, read
+    from framework.format import FrameworkError
+    from framework.importing import read
+    from framework.limits import MOST_BYTES
 
     with pytest.raises(FrameworkError, match="the file is larger than 8 MB"):
         read(organization, "#" * (MOST_BYTES + 1), "yaml")
 
 
 def test_nesting_is_counted_before_parsing_up_to_the_limit():
-    from framework.data import MOST_NESTING, FrameworkError, _refuse_deep_nesting
+    from framework.format import FrameworkError
+    from framework.limits import MOST_NESTING
+    from framework.parse import _refuse_deep_nesting
 
     _refuse_deep_nesting("[" * MOST_NESTING + "]" * MOST_NESTING)  # as deep as allowed
     _refuse_deep_nesting('"' + "[" * (MOST_NESTING + 1) + '"')  # words in quotes

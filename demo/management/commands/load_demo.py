@@ -14,7 +14,8 @@ from demo.frameworks import (
     STORY_CONVERSATION,
     STORY_OBSERVATIONS,
 )
-from framework.data import FrameworkImport, parse
+from framework.importing import FrameworkImport
+from framework.parse import parse
 from kit.timesince import add_months
 from milestones.models import Achievement, Example, Milestone
 from observations.models import Conversation, Message, Observation

@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from framework.data import dump, export_framework
+from framework.export import dump, export_framework
 from organizations.models import Organization
 
 

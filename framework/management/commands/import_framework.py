@@ -2,7 +2,9 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
-from framework.data import FORMATS, MOST_BYTES, FrameworkError, file_format, read
+from framework.format import FORMATS, FrameworkError, file_format
+from framework.importing import read
+from framework.limits import MOST_BYTES
 from organizations.models import Organization
 
 

@@ -5,7 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from abilities.models import Ability
-from framework.data import dump, export_framework
+from framework.export import dump, export_framework
 from tests.factories import AbilityFactory
 
 pytestmark = pytest.mark.django_db

@@ -8,15 +8,11 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from abilities.models import Ability
-from framework.data import (
-    FrameworkError,
-    FrameworkImport,
-    dump,
-    export_framework,
-    file_format,
-    parse,
-    validate,
-)
+from framework.export import dump, export_framework
+from framework.format import FrameworkError, file_format
+from framework.importing import FrameworkImport
+from framework.parse import parse
+from framework.validation import validate
 from milestones.models import Example, Milestone, Requirement
 from organizations.models import Organization, Role
 from tests.factories import (

@@ -16,8 +16,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from framework import data as framework
-from framework.data import FrameworkError, parse, parse_csv, read, validate
+from framework import limits as framework
+from framework.format import FrameworkError
+from framework.importing import read
+from framework.parse import parse
+from framework.sheets import parse_csv
+from framework.validation import validate
 from tests.factories import AbilityFactory
 
 pytestmark = pytest.mark.django_db
