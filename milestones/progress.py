@@ -45,6 +45,17 @@ def highest_milestones(achievements: QuerySet[Achievement]) -> dict[int, dict[in
     return highest
 
 
+def level_held(highest_by_ability: dict[int, Held], ability_id: int) -> int:
+    """The highest milestone held on an ability; 0 for none."""
+    held = highest_by_ability.get(ability_id)
+    return held.level if held else 0
+
+
+def is_met(required_level: int, held_level: int) -> bool:
+    """The one rule of readiness: a requirement is met by its milestone or a higher one."""
+    return held_level >= required_level
+
+
 def journey_miles(highest_by_ability: dict[int, Held]) -> int:
     """The journey: on each ability, the miles of every milestone up to the highest one held."""
     return sum(milestone.miles for milestone in highest_by_ability.values())
@@ -57,17 +68,14 @@ class RequirementCheck:
 
     @property
     def met(self) -> bool:
-        return self.achieved_level >= self.requirement.level
+        return is_met(self.requirement.level, self.achieved_level)
 
 
 def check_requirements(
     requirements: Iterable[Requirement], highest_by_ability: dict[int, Held]
 ) -> list[RequirementCheck]:
     return [
-        RequirementCheck(
-            requirement,
-            getattr(highest_by_ability.get(requirement.ability_id), "level", 0),
-        )
+        RequirementCheck(requirement, level_held(highest_by_ability, requirement.ability_id))
         for requirement in requirements
     ]
 
@@ -77,8 +85,7 @@ def requirements_met(
 ) -> int:
     """How many of the (ability id, level) requirements the milestones held meet."""
     return sum(
-        getattr(highest_by_ability.get(ability_id), "level", 0) >= level
-        for ability_id, level in required
+        is_met(level, level_held(highest_by_ability, ability_id)) for ability_id, level in required
     )
 
 
@@ -92,7 +99,4 @@ class ChartRow:
 
 
 def milestone_chart(abilities, highest_by_ability: dict[int, Held]) -> list[ChartRow]:
-    return [
-        ChartRow(ability, getattr(highest_by_ability.get(ability.pk), "level", 0))
-        for ability in abilities
-    ]
+    return [ChartRow(ability, level_held(highest_by_ability, ability.pk)) for ability in abilities]

@@ -1,8 +1,7 @@
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Value
+from django.db.models import Count, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce, Concat, NullIf, Trim
-from django.db.models.lookups import StartsWith
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
@@ -47,10 +46,7 @@ def readable_by(user) -> Q:
     # Whether the viewer manages an observation's subject is asked from the subject's side:
     # does one of the viewer's (one or two) lines start the subject's? Listing the viewer's
     # reports instead reads everyone for the head of a company, on every page.
-    above_subject = mine.filter(StartsWith(OuterRef("subject__line"), F("line")))
-    managed = Exists(above_subject.exclude(pk=OuterRef("subject"))) | Q(
-        organization__in=administered
-    )
+    managed = mine.above("subject__line", "subject") | Q(organization__in=administered)
     return (
         public
         | Q(observer__in=mine)

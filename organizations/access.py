@@ -14,7 +14,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django_htmx.http import HttpResponseClientRedirect
 
-from organizations.models import Membership, Organization, line_ids
+from organizations.models import Membership, Organization
+from organizations.models.lines import is_above
 
 # Finding the organization
 
@@ -105,6 +106,16 @@ def may_record_observations(membership: Membership | None) -> bool:
     return membership is not None and membership.level in Membership.MANAGING
 
 
+def may_record_observation_of(membership: Membership | None, person: Membership) -> bool:
+    """Recording an observation of `person`: for managers and admins, of anyone but themselves."""
+    return may_record_observations(membership) and membership != person
+
+
+def may_see_my_team(membership: Membership | None) -> bool:
+    """My team is a manager's page: their reports, each with a link to record an observation."""
+    return may_record_observations(membership)
+
+
 def may_award_milestones(membership: Membership | None, person: Membership) -> bool:
     """A person's managers (their management chain) and the admins award and revoke their
     milestones; nobody their own, and nobody a former member's."""
@@ -114,8 +125,8 @@ def may_award_milestones(membership: Membership | None, person: Membership) -> b
 
 
 def is_managed_by(person: Membership, membership: Membership) -> bool:
-    """Whether `membership` is in `person`'s management chain: an id in their reporting line."""
-    return membership.pk != person.pk and membership.pk in line_ids(person.line)
+    """Whether `membership` is in `person`'s management chain (`lines.is_above`)."""
+    return is_above(membership, person)
 
 
 def may_change_observation(membership: Membership | None, observation) -> bool:
@@ -158,6 +169,8 @@ class Permissions:
         self.read_members_pages = may_read_members_pages(membership)
         self.administer = may_administer(membership)
         self.record_observations = may_record_observations(membership)
+        self.record_observation_of = _Rule(may_record_observation_of, membership)
+        self.see_my_team = may_see_my_team(membership)
         self.award_milestones = _Rule(may_award_milestones, membership)
         self.change_observation = _Rule(may_change_observation, membership)
         self.edit_message = _Rule(may_edit_message, membership)

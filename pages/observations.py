@@ -3,7 +3,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import SafeString
 from django_htmx.http import trigger_client_event
 
 from observations.models import Observation
@@ -52,7 +54,7 @@ def observation_form_context(
     """The `record-observation` partial's context, wherever the form is shown."""
     return {
         "form": form,
-        "saved": saved,
+        "saved_notice": saved_notice(saved, linked=True) if saved else None,
         "next": next_url or _next_url(request, ""),
         "action": reverse("observation_new", args=[organization.slug]),
     }
@@ -90,8 +92,13 @@ def observation_new(request: HttpRequest, org: str) -> HttpResponse:
     return trigger_client_event(response, CHANGED) if saved else response
 
 
-def saved_notice(observation: Observation) -> str:
-    return f"Saved your observation of {observation.subject.user} using {observation.ability.name}."
+def saved_notice(observation: Observation, *, linked: bool = False) -> SafeString:
+    """The one wording of a recorded observation's notice: in place (the person's name linked
+    to their page) and as the message on the page a plain form post goes back to."""
+    person = observation.subject.user
+    if linked:
+        person = format_html('<a href="{}">{}</a>', _person_url(observation), person)
+    return format_html("Saved your observation of {} using {}.", person, observation.ability.name)
 
 
 def _person_url(observation: Observation) -> str:

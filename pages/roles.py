@@ -8,8 +8,8 @@ from django.template.response import TemplateResponse
 
 from kit.fragments import cached_html, list_key
 from kit.paging import Window
-from milestones.models import Achievement, Requirement
-from milestones.progress import check_requirements, highest_milestones
+from milestones.models import Achievement
+from milestones.progress import check_requirements, highest_milestones, requirements_met
 from organizations.access import (
     may_read_members_pages,
     organization_for_reader,
@@ -59,17 +59,14 @@ def role_page(request: HttpRequest, org: str, role: str) -> TemplateResponse:
     if may_read_members_pages(membership):  # who holds a role, and how ready, is for members
         people = role.holders.active().select_related("user").order_by("user__username")
         page = Window(people, request.GET.get("page"), HOLDERS_PER_PAGE)
-        every = [
-            Requirement(ability_id=ability_id, level=level)
-            for ability_id, level in role.requirements.values_list("ability_id", "level")
-        ]
+        every = list(role.requirements.values_list("ability_id", "level"))
         achievements = Achievement.objects.filter(
             membership__in=list(page), milestone__ability__in=role.requirements.values("ability")
         )
         highest = highest_milestones(achievements)
         for person in page:
             shown = check_requirements(requirements, highest[person.pk])
-            met = sum(check.met for check in check_requirements(every, highest[person.pk]))
+            met = requirements_met(every, highest[person.pk])
             holders.append((person, shown, met))
     context = {
         "organization": organization,

@@ -10,7 +10,6 @@ from django.db.models import OuterRef, Subquery, prefetch_related_objects
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from kit.fragments import cached_html, fragment_key, list_key
@@ -20,6 +19,7 @@ from milestones.progress import highest_milestones, journey_miles, requirements_
 from observations.models import Observation
 from organizations.access import (
     may_administer,
+    may_see_my_team,
     members_only,
     organization_for_member,
     require,
@@ -131,9 +131,7 @@ def invite(request: HttpRequest, org: str) -> HttpResponse:
     try:
         with transaction.atomic():
             # A new invitation replaces any open one for the same address.
-            organization.invitations.filter(
-                email=form.cleaned_data["email"], accepted_at=None, revoked_at=None
-            ).update(revoked_at=timezone.now())
+            organization.invitations.filter(email=form.cleaned_data["email"]).revoke()
             invitation = form.save(commit=False)
             invitation.invited_by = membership
             token = invitation.new_token()
@@ -171,7 +169,7 @@ def _invitation(request: HttpRequest, org: str, pk: int):
 @require_POST
 def invitation_resend(request: HttpRequest, org: str, pk: int) -> HttpResponse:
     organization, invitation = _invitation(request, org, pk)
-    if invitation.status in {Invitation.Status.ACCEPTED, Invitation.Status.REVOKED}:
+    if not invitation.is_open:
         messages.error(request, f"That invitation is {invitation.get_status_display().lower()}.")
         return redirect("team", organization.slug)
     token = invitation.new_token()  # the old link stops working; 14 days from now
@@ -189,9 +187,8 @@ def invitation_resend(request: HttpRequest, org: str, pk: int) -> HttpResponse:
 @require_POST
 def invitation_revoke(request: HttpRequest, org: str, pk: int) -> HttpResponse:
     organization, invitation = _invitation(request, org, pk)
-    if invitation.status in {Invitation.Status.PENDING, Invitation.Status.EXPIRED}:
-        invitation.revoked_at = timezone.now()
-        invitation.save(update_fields=["revoked_at"])
+    if invitation.is_open:
+        invitation.revoke()
         messages.success(request, f"The invitation to {invitation.email} is withdrawn.")
     return redirect("team", organization.slug)
 
@@ -250,6 +247,7 @@ def member_deactivate(request: HttpRequest, org: str, username: str) -> HttpResp
 def my_team(request: HttpRequest, org: str) -> HttpResponse:
     """A manager's reports, direct and indirect: journey, readiness, latest evidence."""
     organization, membership = organization_for_member(request, org)
+    require(may_see_my_team(membership), "My team is for managers and admins.")
     reports = (
         Membership.objects.reports_of(membership)
         .active()

@@ -17,6 +17,19 @@ from organizations.models.people import (
     other_organization_errors,
 )
 
+# Open: neither accepted nor revoked (pending, or expired and still resendable). One rule for
+# the constraint, the queries and the objects.
+OPEN = Q(accepted_at__isnull=True, revoked_at__isnull=True)
+
+
+class InvitationQuerySet(models.QuerySet):
+    def open(self) -> "InvitationQuerySet":
+        return self.filter(OPEN)
+
+    def revoke(self) -> int:
+        """Revoke these invitations (their links stop working); returns how many."""
+        return self.open().update(revoked_at=timezone.now())
+
 
 class Invitation(models.Model):
     """An invitation to join an organization, sent by email as a single-use link."""
@@ -54,6 +67,8 @@ class Invitation(models.Model):
     )
     revoked_at = models.DateTimeField(null=True, blank=True)
 
+    objects = InvitationQuerySet.as_manager()
+
     organization_lookup = "organization"
 
     class Meta:
@@ -61,7 +76,7 @@ class Invitation(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["organization", "email"],
-                condition=Q(accepted_at__isnull=True, revoked_at__isnull=True),
+                condition=OPEN,
                 name="invitation_one_open_per_email",
             ),
             models.CheckConstraint(
@@ -93,6 +108,22 @@ class Invitation(models.Model):
         if self.expires_at <= timezone.now():
             return self.Status.EXPIRED
         return self.Status.PENDING
+
+    @property
+    def is_open(self) -> bool:
+        """Neither accepted nor revoked: it may be resent or revoked."""
+        return self.accepted_at is None and self.revoked_at is None
+
+    @property
+    def is_pending(self) -> bool:
+        """Open and not expired: its link works."""
+        return self.status == self.Status.PENDING
+
+    def revoke(self) -> None:
+        """Its link stops working; an accepted or revoked invitation stays as it is."""
+        if self.is_open:
+            self.revoked_at = timezone.now()
+            self.save(update_fields=["revoked_at"])
 
     def clean(self) -> None:
         self.email = self.email.strip().lower()

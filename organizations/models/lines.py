@@ -24,14 +24,25 @@ def line_below(above: str | None, pk: int) -> str:
     return f"{above or TOP}{pk}/"
 
 
+def is_above(manager, person) -> bool:
+    """Whether `manager` is in `person`'s management chain: an id in their reporting line.
+    The same rule as `ReportingLines.above`, for one pair already loaded."""
+    return manager.pk != person.pk and manager.pk in line_ids(person.line)
+
+
 class ReportingLines(models.QuerySet):
     """The questions asked of reporting lines, for the memberships' QuerySet."""
 
+    def above(self, line: str = "line", pk: str = "pk") -> Exists:
+        """Whether one of these memberships manages the outer query's membership (whose line
+        and id are the outer fields `line` and `pk`): its line starts the other's. Asked from
+        the managed side, one prefix match, however many people the managers lead."""
+        through = self.order_by().filter(StartsWith(OuterRef(line), F("line")))
+        return Exists(through.exclude(pk=OuterRef(pk)))
+
     def reporting_to(self, heads: models.QuerySet) -> models.QuerySet:
-        """Direct and indirect reports of the memberships in `heads` (active or not): those whose
-        reporting line runs through a head. A prefix match, however long the line."""
-        through_a_head = heads.order_by().filter(StartsWith(OuterRef("line"), F("line")))
-        return self.filter(Exists(through_a_head.exclude(pk=OuterRef("pk"))))
+        """Direct and indirect reports of the memberships in `heads` (active or not)."""
+        return self.filter(heads.above())
 
     def reports_of(self, membership) -> models.QuerySet:
         """`membership`'s reports, direct and indirect (active or not): one prefix match."""

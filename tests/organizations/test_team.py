@@ -117,6 +117,27 @@ def test_removing_a_person_hides_them_and_keeps_their_evidence(
     assert client.get(reverse("people", args=["medium"])).status_code == 404
 
 
+@pytest.mark.parametrize(
+    ("who", "status", "linked"),
+    [
+        ("admin", 200, True),
+        ("manager", 200, True),
+        ("member", 403, False),
+        ("outsider", 404, False),
+    ],
+)
+def test_my_team_is_for_managers_and_admins_and_the_header_says_so(
+    client, sign_in, organization, admin, manager, member, outsider, who, status, linked
+):
+    """One rule (`may_see_my_team`) for the page and its link: a plain member records no
+    observation, which is what the page is for."""
+    sign_in(who)
+    response = client.get(reverse("my_team", args=["medium"]))
+    assert response.status_code == status
+    people = client.get(reverse("organization", args=["medium"])).content.decode()
+    assert ('href="/medium/team/mine/"' in people) is linked
+
+
 def test_my_team_lists_direct_and_indirect_reports(client, manager, subject, organization):
     below = MembershipFactory(organization=organization, manager=subject)
     MembershipFactory(organization=organization)  # someone else's
