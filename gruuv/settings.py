@@ -50,7 +50,8 @@ INSTALLED_APPS = [
     "abilities",
     "milestones",
     "observations",
-    "health",  # the features: configuration health over the domain's rows
+    "freshness",  # the features: which rows move which version of the kept pages
+    "health",  # configuration health over the domain's rows
     "framework",  # framework files: export, import, their admin pages and commands
     "demo",  # the demo organizations
     "pages",  # the site's pages

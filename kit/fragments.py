@@ -1,7 +1,7 @@
 """Pieces of pages kept rendered in the cache, under keys of the versions of what they show.
 
-A key names everything its piece shows: the release, the versions of the rows behind it (an
-organization's `people_version`, an ability's `updated_at`, …) and the address's parameters. A
+A key names the release, the versions of the rows behind the piece and what the request chose
+(its page, its filter); which rows move which version is one table, `freshness/table.py`. A
 change moves a version after it is saved, so the changed piece is looked up under a new key and
 the old entry expires unread (`TIMEOUT`) or is evicted. The cache is Django's: Redis from
 `REDIS_URL`, local memory otherwise.

@@ -1,14 +1,12 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.db.models.signals import post_delete, post_save
-from django.dispatch import receiver
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from abilities.models import Ability
 from kit.content import ContentTracked, SavedAtomically
-from organizations.models import Membership, Role, other_organization_errors, people_changed
+from organizations.models import Membership, Role, other_organization_errors
 
 LEVELS = [(level, f"Milestone {level}") for level in range(1, 6)]
 DEFAULT_MILES = {1: 1, 2: 3, 3: 6, 4: 12, 5: 20}
@@ -163,24 +161,3 @@ class Achievement(SavedAtomically):
     def clean(self) -> None:
         if errors := other_organization_errors(self, "membership", "milestone", "awarded_by"):
             raise ValidationError(errors)
-
-
-# The people, Team and My team lists show miles and readiness, and the roles list counts
-# requirements: each change moves the organization's `people_version` (see organizations.models).
-@receiver([post_save, post_delete], sender=Achievement, dispatch_uid="people-version-achievement")
-def _milestone_held_changed(sender, instance, raw=False, **kwargs) -> None:
-    if not raw:
-        people_changed(Membership.objects.filter(pk=instance.membership_id).values("organization"))
-
-
-@receiver([post_save, post_delete], sender=Requirement, dispatch_uid="people-version-requirement")
-def _requirement_changed(sender, instance, raw=False, **kwargs) -> None:
-    if not raw:
-        people_changed(Role.objects.filter(pk=instance.role_id).values("organization"))
-
-
-@receiver([post_save, post_delete], sender=Milestone, dispatch_uid="people-version-milestone")
-def _milestone_changed(sender, instance, raw=False, **kwargs) -> None:
-    """A milestone's miles count in every holder's journey."""
-    if not raw:
-        people_changed(Ability.objects.filter(pk=instance.ability_id).values("organization"))

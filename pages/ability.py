@@ -6,6 +6,7 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 
 from demo.frameworks import EXAMPLE_FRAMEWORKS
+from freshness.table import organization_version
 from health.badges import badges, freshness, needing_attention, with_health
 from kit.fragments import cached_html, list_key
 from kit.paging import Window
@@ -43,9 +44,11 @@ def organization_page(request: HttpRequest, org: str) -> TemplateResponse:
         (pk, updated_at, version, freshness(updated_at, now)) for pk, updated_at, version in page
     ]
     # No key (a long query, an odd parameter) means rendered and not kept, not "nothing found".
+    # The count is what the filter found, of every ability: an ability on another page leaving
+    # "needs attention" changes it, and the shown rows' versions would not say so.
     key = list_key(
         request, {"q", "attention", "page"}, "ability-list",
-        organization.pk, organization.slug, page.paginator.count, shown,
+        *organization_version(organization), page.paginator.count, shown,
     )  # fmt: skip
     context = {
         "organization": organization,
@@ -54,6 +57,7 @@ def organization_page(request: HttpRequest, org: str) -> TemplateResponse:
         "query": query,
         "needs_attention": needs_attention,
         "examples": EXAMPLE_FRAMEWORKS,  # first run: an admin may start from one
+        "shown": shown,
     }
     if shown:
         context["ability_list"] = cached_html(key, lambda: _ability_list(request, context, now))
@@ -68,7 +72,9 @@ def _ability_list(request: HttpRequest, context: dict, now) -> str:
     listed = with_health(organization.abilities.defer("description"))  # rows show the summary
     loaded = {ability.pk: ability for ability in listed.filter(pk__in=[pk for pk, *_ in page])}
     rows = [(loaded[pk], badges(loaded[pk], now)) for pk, *_ in page if pk in loaded]
-    found = {"request": request, "rows": rows, "row_html": ability_rows_html(organization, rows)}
+    versions = {pk: tuple(shown) for pk, *shown in context["shown"]}
+    row_html = ability_rows_html(organization, rows, versions)
+    found = {"request": request, "rows": rows, "row_html": row_html}
     return render_to_string("abilities/organization.html#ability-items", context | found)
 
 

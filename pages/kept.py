@@ -2,10 +2,11 @@
 
 An ability's framework (its description and milestone ladder) is rendered once per content
 version: `updated_at` moves whenever the ability, a milestone or an example changes. The whole
-anonymous ability page is kept too, keyed by everything it shows: the release, the ability's
-content version, the version of its counted rows (observations, awards, requirements,
-conversations: `AbilityCounts.version`), the organization's names (`people_version`), the
-freshness badge as of now, and the page of observations. A visit then costs one query.
+anonymous ability page is kept too, keyed by the versions of what it shows (freshness/table.py):
+the release, the ability's content version, the version of its counted rows (observations,
+awards, requirements, conversations: `AbilityCounts.version`), the organization's version, the
+freshness badge as of now (the clock's), and the page of observations the address chose. A
+visit then costs one query.
 
 Versions move after the change they stand for is saved, never before, so a page rendered from
 old rows is stored under an old key that nobody asks for again. Entries are not deleted; they
@@ -29,6 +30,7 @@ from django.utils.csp import CONTEXT_KEY as CSP_CONTEXT_KEY
 from django.utils.safestring import SafeString, mark_safe
 
 from abilities.models import Ability
+from freshness.table import organization_version
 from health.badges import freshness
 from kit.fragments import TIMEOUT, cached_html, fragment_key
 from kit.paging import page_number
@@ -43,7 +45,10 @@ NONCE_PLACEHOLDER = "gruuv-csp-nonce-placeholder"
 def framework_html(organization: Organization, ability: Ability) -> SafeString:
     """The description and milestone ladder of `ability`, rendered once per content version."""
     key = fragment_key(
-        "ability-framework", ability.pk, ability.updated_at.isoformat(), organization.uses_miles
+        "ability-framework",
+        ability.pk,
+        ability.updated_at.isoformat(),
+        *organization_version(organization),  # whether it uses miles
     )
     context = {
         "organization": organization,
@@ -53,19 +58,16 @@ def framework_html(organization: Organization, ability: Ability) -> SafeString:
     return cached_html(key, lambda: render_to_string("abilities/_framework.html", context))
 
 
-def ability_rows_html(organization: Organization, rows) -> list[SafeString]:
+def ability_rows_html(organization: Organization, rows, versions: dict) -> list[SafeString]:
     """The organization page's rows, each rendered once per version of what it shows: the
-    ability's content version, its badges as of now (its counts and freshness) and the
-    organization's address in its link. A page of fifty is then one read of the cache."""
+    ability's content and counts versions (`versions`: id → (updated_at, counts version, its
+    freshness as of now, which the clock moves)) and the organization's (its address, in the
+    link). A page of fifty is then one read of the cache."""
     keys = [
         fragment_key(
-            "ability-row",
-            organization.slug,
-            ability.pk,
-            ability.updated_at.isoformat(),
-            *((badge.level, badge.text) for badge in badges),
+            "ability-row", *organization_version(organization), ability.pk, versions[ability.pk]
         )
-        for ability, badges in rows
+        for ability, _ in rows
     ]
     found = cache.get_many(keys)
     missing = {}
@@ -136,14 +138,7 @@ def _versions_query() -> tuple[str, tuple]:
         organization__in=Organization.objects.readable_by(None),
         organization__slug=ORGANIZATION_MARK,
         slug=ABILITY_MARK,
-    ).values_list(
-        "pk",
-        "updated_at",
-        "counts__version",
-        "organization__name",
-        "organization__uses_miles",
-        "organization__people_version",
-    )[:1]
+    ).values_list("pk", "updated_at", "counts__version", "organization__people_version")[:1]
     return queryset.query.sql_with_params()
 
 

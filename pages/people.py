@@ -8,6 +8,7 @@ from django.template.response import TemplateResponse
 from django.utils.safestring import SafeString
 from django.views.decorators.http import require_POST
 
+from freshness.table import organization_version
 from kit.fragments import cached_html, fragment_key, list_key
 from kit.paging import Window
 from milestones.models import Achievement, Requirement
@@ -38,11 +39,7 @@ CHART_ROWS = 40
 def people(request: HttpRequest, org: str) -> TemplateResponse:
     organization, membership = organization_for_member(request, org)
     former = request.GET.get("former") == "1"
-    # Kept rendered per version of what it shows; `people_version` moves with every change.
-    key = list_key(
-        request, {"page", "former"}, "people-list",
-        organization.pk, organization.slug, organization.uses_miles, organization.people_version,
-    )  # fmt: skip
+    key = list_key(request, {"page", "former"}, "people-list", *organization_version(organization))
     listing = cached_html(key, lambda: _people_list(request, organization, former))
     context = {"organization": organization, "membership": membership, "former": former}
     return render(request, "milestones/people.html", context | {"people_list": listing})
@@ -131,29 +128,18 @@ def _person_context(request, organization, membership, person, award_form=None) 
 
 
 def _chart_html(organization, person, chart) -> SafeString:
-    printed = [(row.ability.name, row.level) for row in chart]
-    return _kept_part("chart", organization, person, printed, {"chart": chart})
+    return _kept_part("chart", organization, person, {"chart": chart})
 
 
 def _readiness_html(organization, person, readiness) -> SafeString:
-    printed = [
-        (role.name, role.slug, [
-            (check.met, check.requirement.ability.name, check.requirement.level,
-             check.requirement.strength, check.achieved_level)
-            for check in checks
-        ])
-        for role, checks in readiness
-    ]  # fmt: skip
-    return _kept_part("readiness", organization, person, printed, {"readiness": readiness})
+    return _kept_part("readiness", organization, person, {"readiness": readiness})
 
 
-def _kept_part(name: str, organization, person, printed: list, context: dict) -> SafeString:
-    """A part of the person page rendered once for what it shows, whoever reads it: its key is
-    made of every value the part prints (`printed`: names, levels, geometry), so it cannot be
-    out of date."""
-    key = fragment_key(
-        f"person-{name}", organization.name, organization.slug, str(person.user), printed
-    )
+def _kept_part(name: str, organization, person, context: dict) -> SafeString:
+    """A part of the person page rendered once per version of what it shows, whoever reads it:
+    the person's milestones, roles and names, the requirements and the abilities' names all move
+    the organization's version (freshness/table.py)."""
+    key = fragment_key(f"person-{name}", *organization_version(organization), person.pk)
     context |= {"organization": organization, "person": person}
     return cached_html(key, lambda: render_to_string(f"milestones/person.html#{name}", context))
 

@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 
+from freshness.table import organization_version
 from kit.fragments import cached_html, list_key
 from kit.paging import Window
 from milestones.models import Achievement
@@ -24,12 +25,7 @@ REQUIREMENTS_PER_PAGE = 20
 
 def role_list(request: HttpRequest, org: str) -> TemplateResponse:
     organization, membership = organization_for_reader(request, org)
-    # Kept rendered per version of what it shows; `people_version` moves with every role and
-    # requirement change.
-    key = list_key(
-        request, {"page"}, "role-list",
-        organization.pk, organization.slug, organization.name, organization.people_version,
-    )  # fmt: skip
+    key = list_key(request, {"page"}, "role-list", *organization_version(organization))
     listing = cached_html(key, lambda: _role_list(request, organization))
     context = {"organization": organization, "membership": membership, "role_list": listing}
     return render(request, "organizations/role_list.html", context)

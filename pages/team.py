@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_POST
 
+from freshness.table import organization_version
 from kit.fragments import cached_html, fragment_key, list_key
 from kit.paging import Window
 from milestones.models import Achievement, Requirement
@@ -40,11 +41,10 @@ def _admin(request: HttpRequest, org: str):
 
 def _team_context(request, organization, membership, invite_form) -> dict:
     former = request.GET.get("former") == "1"
-    # The members' table is kept rendered per version of what it shows (`people_version` moves
-    # with every change); its page links keep the invitations' page.
+    # Its page links keep the invitations' page, so that is part of the key too.
     key = list_key(
         request, {"page", "former", "invitations"}, "team-people",
-        organization.pk, organization.slug, organization.name, organization.people_version,
+        *organization_version(organization),
     )  # fmt: skip
     invitations = organization.invitations.select_related("invited_by__user").order_by(
         "-created_at"
@@ -63,9 +63,7 @@ def _team_context(request, organization, membership, invite_form) -> dict:
         "invite_form_html": cached_html(
             None
             if invite_form.is_bound
-            else fragment_key(
-                "invite-form", organization.pk, organization.slug, organization.people_version
-            ),
+            else fragment_key("invite-form", *organization_version(organization)),
             invite_form.render,
         ),
     }
@@ -267,11 +265,10 @@ def my_team(request: HttpRequest, org: str) -> HttpResponse:
     page = Window(
         reports.annotate(last_observed=Subquery(latest)), request.GET.get("page"), PAGE_SIZE
     )
-    # The rest of each row (roles, journey, readiness) is kept rendered per version of what it
-    # shows: `people_version` moves with every change of it.
+    # The rest of each row (roles, journey, readiness) moves the organization's version; the
+    # latest evidence is each row's own, read with the page.
     key = list_key(
-        request, {"page"}, "my-team",
-        organization.pk, organization.slug, organization.uses_miles, organization.people_version,
+        request, {"page"}, "my-team", *organization_version(organization),
         page.has_next, [(person.pk, person.last_observed) for person in page],
     )  # fmt: skip
     context = {

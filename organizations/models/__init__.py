@@ -5,7 +5,6 @@ from organizations.models.invitations import Invitation
 from organizations.models.lines import line_ids
 from organizations.models.people import (
     ADDRESS_FORMAT,
-    NAMES_SHOWN,
     RESERVED_SLUGS,
     Membership,
     MembershipQuerySet,
@@ -15,7 +14,6 @@ from organizations.models.people import (
     User,
     organization_id_of,
     other_organization_errors,
-    people_changed,
     validate_not_reserved,
     validate_single_line,
 )
@@ -23,7 +21,6 @@ from organizations.models.signups import PendingSignup, unique_username
 
 __all__ = [
     "ADDRESS_FORMAT",
-    "NAMES_SHOWN",
     "RESERVED_SLUGS",
     "Invitation",
     "Membership",
@@ -36,7 +33,6 @@ __all__ = [
     "line_ids",
     "organization_id_of",
     "other_organization_errors",
-    "people_changed",
     "unique_username",
     "validate_not_reserved",
     "validate_single_line",

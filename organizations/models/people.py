@@ -7,7 +7,7 @@ from django.core.validators import slug_re
 from django.db import models, transaction
 from django.db.models import F, Q
 from django.db.models.functions import Lower
-from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
+from django.db.models.signals import pre_delete
 from django.dispatch import receiver
 from django.utils import timezone
 
@@ -139,7 +139,7 @@ class Organization(models.Model):
     people_version = models.PositiveBigIntegerField(
         default=0,
         editable=False,
-        help_text="Moves when a name that pages show changes: a person's, a role's, a membership.",
+        help_text="The organization's version: moves with every row freshness/table.py lists.",
     )
 
     objects = OrganizationQuerySet.as_manager()
@@ -374,44 +374,6 @@ def other_organization_errors(instance: models.Model, anchor: str, *related: str
     }
 
 
-# The people, Team, My team and roles lists are kept rendered (and a person's or a role's name
-# appears on the cached anonymous ability page), keyed by the organization's `people_version`:
-# whatever they show moves it. Here: people, their names and email addresses, memberships (level,
-# manager, leaving), roles and the roles each person holds; milestones held and what roles
-# require move it from `milestones.models`. The move happens after the change is saved
-# (post_save, in the change's transaction), never before: a page read in between is stored
-# under the old version, which nobody asks for again.
-NAMES_SHOWN = {"username", "first_name", "last_name", "email"}
-
-
-def people_changed(organization_ids) -> None:
-    """Move the `people_version` of these organizations (ids, or a query of them)."""
-    Organization.objects.filter(pk__in=organization_ids).update(
-        people_version=F("people_version") + 1
-    )
-
-
-@receiver([post_save, post_delete], sender=Role, dispatch_uid="people-version-role")
-@receiver([post_save, post_delete], sender=Membership, dispatch_uid="people-version-membership")
-def _role_or_membership_changed(sender, instance, raw=False, **kwargs) -> None:
-    if not raw:
-        people_changed([instance.organization_id])
-
-
-@receiver(m2m_changed, sender=Membership.roles.through, dispatch_uid="people-version-roles-held")
-def _roles_held_changed(sender, instance, action, reverse, pk_set, **kwargs) -> None:
-    if action in {"post_add", "post_remove", "post_clear"}:
-        # From either side: a membership's roles, or a role's holders.
-        people_changed([instance.organization_id])
-
-
 @receiver(pre_delete, sender=Membership, dispatch_uid="membership-lines-on-delete")
 def _reports_become_the_top(sender, instance, **kwargs) -> None:
     lift_reports_of(instance)
-
-
-@receiver(post_save, sender=User, dispatch_uid="people-version-user")
-def _person_renamed(sender, instance, raw=False, update_fields=None, **kwargs) -> None:
-    if raw or (update_fields is not None and not NAMES_SHOWN & set(update_fields)):
-        return  # signing in saves last_login only
-    people_changed(instance.memberships.values("organization"))

@@ -2,6 +2,7 @@ from django import template
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 
+from freshness.table import organization_version
 from kit.fragments import cached_html, fragment_key
 
 register = template.Library()
@@ -10,8 +11,9 @@ register = template.Library()
 @register.simple_tag(takes_context=True)
 def observation_body(context, observation, show_ability=False) -> SafeString:
     """Who observed whom, when, at which level, and the story: the same for every reader, so
-    kept rendered per version of what it shows (the observation's, its people's names, its
-    ability's). Whether the reader may edit or delete it is not part of it."""
+    kept rendered per version of what it shows (the observation's own, and the organization's
+    for its people's and ability's names). Whether the reader may edit or delete it is not part
+    of it."""
     organization = context["organization"]
     show_ability = bool(show_ability)
     key = None
@@ -20,9 +22,8 @@ def observation_body(context, observation, show_ability=False) -> SafeString:
             "observation",
             observation.pk,
             observation.updated_at.isoformat(),
-            organization.slug,
-            organization.people_version,
-            show_ability and observation.ability.updated_at.isoformat(),
+            *organization_version(organization),  # the people's and the ability's names
+            show_ability,
         )
     body = {"observation": observation, "organization": organization, "show_ability": show_ability}
     return cached_html(key, lambda: render_to_string("observations/_observation_body.html", body))

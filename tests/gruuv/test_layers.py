@@ -17,6 +17,7 @@ FLOORS = (
     ("abilities",),
     ("milestones",),
     ("observations",),
+    ("freshness",),
     ("health",),
     ("framework",),
     ("demo",),

@@ -1,7 +1,8 @@
 from django.core.management.base import BaseCommand
 
+from freshness.table import organization_changed
 from health.counts import recount_all
-from organizations.models import Organization, people_changed
+from organizations.models import Organization
 
 
 class Command(BaseCommand):
@@ -13,7 +14,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options) -> None:
         wrong = recount_all()
-        people_changed(Organization.objects.values("pk"))
+        organization_changed(Organization.objects.values("pk"))
         self.stdout.write(
             f"Recounted every ability; {wrong} had stored counts that differed from their rows."
         )

@@ -1,0 +1,105 @@
+"""The freshness table is complete: every table a kept page reads is one whose changes move a
+version its keys name (or is read only beside its kept pieces, and says so), and every row the
+table lists does move it."""
+
+import re
+
+import pytest
+from django.apps import apps
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from freshness.table import MOVES, NOT_KEPT, ORGANIZATION, versioned_models
+from milestones.models import Achievement, Requirement
+from organizations.models import Membership, Organization, Role, User
+from tests.factories import AchievementFactory, MilestoneFactory, RoleFactory
+
+pytestmark = pytest.mark.django_db
+
+# Every page that keeps a piece rendered, with a reader who sees it.
+KEPT_PAGES = [
+    ("/medium/", None),
+    ("/medium/abilities/servers/", None),  # the whole page, for a signed-out visitor
+    ("/medium/abilities/servers/", "medium-manager"),  # the framework, the observations
+    ("/medium/roles/", None),
+    ("/medium/people/", "medium-manager"),
+    ("/medium/people/medium-member/", "medium-manager"),  # the chart and readiness
+    ("/medium/team/", "medium-admin"),  # the members' table, the invitation form
+    ("/medium/team/mine/", "medium-manager"),
+]
+TABLE = re.compile(r'(?:FROM|JOIN)\s+"(\w+)"', re.IGNORECASE)
+MODELS_BY_TABLE = {
+    model._meta.db_table: model for model in apps.get_models(include_auto_created=True)
+}
+
+
+def tables_read(client, url: str) -> set[str]:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200, url
+    return {table for query in queries for table in TABLE.findall(query["sql"])}
+
+
+def read_by(client, url: str) -> set[type]:
+    """The models a kept page reads when nothing is kept yet: all its pieces are rendered."""
+    from django.core.cache import cache
+
+    cache.clear()
+    return {
+        MODELS_BY_TABLE[table] for table in tables_read(client, url) if table in MODELS_BY_TABLE
+    }
+
+
+def unversioned(client, url: str, versioned: set[type]) -> set[str]:
+    return {model._meta.label for model in read_by(client, url) - versioned - set(NOT_KEPT)}
+
+
+@pytest.mark.parametrize(("url", "reader"), KEPT_PAGES)
+def test_every_table_a_kept_page_reads_moves_a_version(demo, client, url, reader):
+    if reader:
+        client.force_login(User.objects.get(username=reader))
+    assert unversioned(client, url, versioned_models()) == set()
+
+
+def test_a_model_missing_from_the_table_is_found(demo, client):
+    """What the test above would say if roles moved no version."""
+    without_roles = versioned_models() - {Role}
+    assert unversioned(client, "/medium/roles/", without_roles) == {"organizations.Role"}
+
+
+def version_of(organization: Organization) -> int:
+    return Organization.objects.values_list("people_version", flat=True).get(pk=organization.pk)
+
+
+def changes(organization, manager, subject, servers):
+    """One change of a row of each model the table lists, by the paths the product uses."""
+    role = RoleFactory(organization=organization)
+    milestone = servers.milestones.first() or MilestoneFactory(ability=servers)
+    return {
+        Organization: lambda: Organization.objects.get(pk=organization.pk).save(),
+        User: lambda: User.objects.filter(pk=subject.user_id).first().save(),
+        Membership: lambda: Membership.objects.get(pk=subject.pk).save(),
+        Membership.roles.through: lambda: subject.roles.add(role),
+        Role: lambda: Role.objects.get(pk=role.pk).save(),
+        type(servers): lambda: type(servers).objects.get(pk=servers.pk).save(),
+        type(milestone): lambda: type(milestone).objects.get(pk=milestone.pk).save(),
+        Achievement: lambda: AchievementFactory(membership=subject, milestone=milestone),
+        Requirement: lambda: Requirement.objects.create(ability=servers, role=role, level=2),
+    }
+
+
+def test_every_row_the_table_lists_moves_the_organization_s_version(
+    organization, manager, subject, servers
+):
+    moving = changes(organization, manager, subject, servers)
+    assert set(moving) == {model for model, moves in MOVES.items() if moves.version == ORGANIZATION}
+    for model, change in moving.items():
+        before = version_of(organization)
+        change()
+        assert version_of(organization) > before, model
+
+
+def test_signing_in_moves_no_version(organization, subject):
+    before = version_of(organization)
+    user = User.objects.get(pk=subject.user_id)
+    user.save(update_fields=["last_login"])
+    assert version_of(organization) == before
