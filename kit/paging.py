@@ -1,5 +1,7 @@
 """A page of a list without counting the list: for pages whose query budget has no room."""
 
+from functools import cached_property
+
 from kit.numbers import whole_number
 
 
@@ -9,19 +11,14 @@ def page_number(value: str | None) -> int:
     return 1 if number is None else max(1, min(number, 10**6))
 
 
-class Window:
-    """One page of `queryset`; a row more than the page tells whether a next page exists."""
+class Page:
+    """A page of rows, as the page links (`_pages.html`) read it: no count, so no "of N".
+    A subclass sets `param`, `number`, `has_next`, `has_previous` and `object_list`."""
 
-    paginator = None  # no count, so no "of N"
-
-    def __init__(self, queryset, number: str | None, size: int, param: str = "page"):
-        self.param = param  # the address's parameter for this list's page
-        self.number = page_number(number)
-        start = (self.number - 1) * size
-        rows = list(queryset[start : start + size + 1])
-        self.has_next = len(rows) > size
-        self.has_previous = self.number > 1
-        self.object_list = rows[:size]
+    paginator = None
+    param, number = "page", 1
+    has_next = has_previous = False
+    object_list: list = []
 
     def __iter__(self):
         return iter(self.object_list)
@@ -32,6 +29,9 @@ class Window:
     def __len__(self) -> int:
         return len(self.object_list)
 
+    def __bool__(self) -> bool:
+        return bool(self.object_list)
+
     def has_other_pages(self) -> bool:
         return self.has_next or self.has_previous
 
@@ -40,3 +40,29 @@ class Window:
 
     def previous_page_number(self) -> int:
         return self.number - 1
+
+
+class Window(Page):
+    """One page of `queryset`; a row more than the page tells whether a next page exists.
+
+    Lazy, as a QuerySet is: nothing is read until the page is used, so a partial that does not
+    show the list costs nothing for it."""
+
+    def __init__(self, queryset, number: str | None, size: int, param: str = "page"):
+        self.param = param  # the address's parameter for this list's page
+        self.number = page_number(number)
+        self.has_previous = self.number > 1
+        self._queryset, self._size = queryset, size
+
+    @cached_property
+    def _rows(self) -> list:
+        start = (self.number - 1) * self._size
+        return list(self._queryset[start : start + self._size + 1])
+
+    @property
+    def has_next(self) -> bool:
+        return len(self._rows) > self._size
+
+    @property
+    def object_list(self) -> list:
+        return self._rows[: self._size]

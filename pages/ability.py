@@ -9,21 +9,18 @@ from demo.frameworks import EXAMPLE_FRAMEWORKS
 from freshness.table import organization_version
 from health.badges import badges, freshness, needing_attention, with_health
 from kit.fragments import cached_html, list_key
-from kit.paging import Window
-from observations.models import Observation
 from organizations.access import (
     may_read_members_pages,
     may_record_observations,
     organization_for_reader,
 )
-from pages.conversations import conversations_context
+from pages.ability_sections import conversations_context, health_context, observations_context
 from pages.forms.observation import ObservationForm
 from pages.history import History
 from pages.kept import PublicPage, ability_rows_html, framework_html
 from pages.observations import observation_form_context
 from pages.rendering import render
 
-OBSERVATIONS_SHOWN = 20
 ABILITIES_PER_PAGE = 50
 
 
@@ -84,21 +81,15 @@ def ability_page(request: HttpRequest, org: str, ability: str) -> HttpResponse:
         return public.response
     organization, membership = organization_for_reader(request, org)
     ability = get_object_or_404(with_health(organization.abilities), slug=ability)
-    observations = (
-        Observation.objects.visible_to(request.user)
-        .filter(ability=ability)
-        .select_related("observer__user", "subject__user")
-        .order_by("-observed_on", "-created_at", "-pk")  # a stable order for paging
-    )
+    # Every piece is lazy (callables, QuerySets, windows): a partial reads only what it shows.
     context = {
         "organization": organization,
         "membership": membership,
         "ability": ability,
-        "framework": framework_html(organization, ability),
-        "badges": badges(ability),
+        "framework": lambda: framework_html(organization, ability),
         "requirements": ability.requirements.select_related("role").order_by("role__name"),
-        "observations": Window(observations, request.GET.get("page"), OBSERVATIONS_SHOWN),
     }
+    context |= health_context(ability) | observations_context(request, ability)
     if may_read_members_pages(membership):  # conversations are for members only
         context |= conversations_context(ability, page=request.GET.get("conversations"))
     if may_record_observations(membership):

@@ -8,9 +8,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 from django_htmx.http import trigger_client_event
 
-from abilities.models import Ability
 from kit.numbers import whole_number
-from kit.paging import Window
 from observations.models import Conversation, Message
 from organizations.access import (
     may_delete_message,
@@ -19,24 +17,12 @@ from organizations.access import (
     organization_for_member,
     require,
 )
+from pages.ability_sections import conversations_context, refreshed, shown_from
 from pages.forms.observation import ConversationForm, MessageForm
 from pages.rendering import render
 
 MESSAGES_PER_PAGE = 50
-CONVERSATIONS_PER_PAGE = 20
 CHANGED = "conversationsChanged"
-
-
-def conversations_context(
-    ability: Ability, form: ConversationForm | None = None, page: str | None = None
-) -> dict:
-    """The ability page's `conversations` partial: a page of the list, newest activity first
-    (older ones a click away, as `?conversations=2`), and the form."""
-    conversations = ability.conversations.with_activity().select_related("started_by__user")
-    return {
-        "conversations": Window(conversations, page, CONVERSATIONS_PER_PAGE, "conversations"),
-        "conversation_form": form or ConversationForm(),
-    }
 
 
 @members_only
@@ -60,14 +46,19 @@ def conversation_start(request: HttpRequest, org: str, ability: str) -> HttpResp
     context |= conversations_context(ability, form)
     if not request.htmx:  # invalid, without JavaScript: the form alone, errors beside fields
         return render(request, "observations/conversation_start.html", context, invalid=True)
+    if form.errors:
+        return render(
+            request, "abilities/ability.html", context, partial="conversations", invalid=True
+        )
+    # The list with the new conversation, and the health badges' count of them, in one answer.
+    out_of_band = []
+    if shown_from(request, organization, ability):
+        context |= refreshed(request, organization, ability.pk)
+        out_of_band = ["health"]
     response = render(
-        request,
-        "abilities/ability.html",
-        context,
-        partial="conversations",
-        invalid=bool(form.errors),
+        request, "abilities/ability.html", context, partial="conversations", out_of_band=out_of_band
     )
-    return response if form.errors else trigger_client_event(response, CHANGED)
+    return trigger_client_event(response, CHANGED)
 
 
 def _conversation(request: HttpRequest, org: str, pk: int):

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 
-from kit.paging import Window, page_number
+from kit.paging import Page, page_number
 from milestones.models import Example, Milestone
 
 CHANGES_PER_PAGE = 50
@@ -175,7 +175,7 @@ def _change(record, kind: str, subject: str, ladder_place: tuple = ()) -> Change
     )
 
 
-class History(Window):
+class History(Page):
     """A page of the changes to an ability, its milestones and their examples, newest first.
 
     Three queries, one per kind, each of the newest records up to the end of the page: the

@@ -18,9 +18,11 @@ from organizations.access import (
 )
 from organizations.models import Organization
 from pages.ability_picker import find
+from pages.ability_sections import refreshed, shown_from
 from pages.forms.observation import ObservationForm
-from pages.rendering import render
+from pages.rendering import out_of_band, render
 
+ABILITY_PAGE = "abilities/ability.html"
 CHANGED = "observationsChanged"  # the client event that refreshes lists and health badges
 FORM_TEMPLATE = "observations/observation_form.html"
 
@@ -82,14 +84,29 @@ def observation_new(request: HttpRequest, org: str) -> HttpResponse:
         if not request.htmx:  # the same notice as in place, on the page it goes back to
             messages.success(request, saved_notice(saved))
             return redirect(_next_url(request, _person_url(saved)))
-        # A fresh form for the next observation; the page's lists refresh themselves.
+        # A fresh form for the next observation.
         form = ObservationForm(organization, initial={"ability": saved.ability})
     context = {"organization": organization, "membership": membership}
     context |= observation_form_context(request, organization, form, saved=saved)
+    out_of_band = []
+    if saved and shown_from(request, organization, saved.ability):
+        # On the ability's page: its list and badges in the same answer, not fetched after it.
+        context |= refreshed(request, organization, saved.ability_id)
+        out_of_band = [f"{ABILITY_PAGE}#health", f"{ABILITY_PAGE}#observations"]
     response = render(
-        request, FORM_TEMPLATE, context, partial="record-observation", invalid=bool(form.errors)
-    )
+        request, FORM_TEMPLATE, context, partial="record-observation",
+        invalid=bool(form.errors), out_of_band=out_of_band,
+    )  # fmt: skip
     return trigger_client_event(response, CHANGED) if saved else response
+
+
+def _after_delete(request, organization, membership, observation) -> HttpResponse:
+    """Nothing in the card's place; on its ability's page, the list and badges as they are now."""
+    if not shown_from(request, organization, observation.ability):
+        return HttpResponse("")
+    context = {"organization": organization, "membership": membership}
+    context |= refreshed(request, organization, observation.ability_id)
+    return HttpResponse(out_of_band(request, ABILITY_PAGE, ["health", "observations"], context))
 
 
 def saved_notice(observation: Observation, *, linked: bool = False) -> SafeString:
@@ -154,8 +171,9 @@ def observation_delete(request: HttpRequest, org: str, pk: int) -> HttpResponse:
     if request.method == "POST":
         fallback = _person_url(observation)
         observation.delete()
-        if request.htmx:  # the card goes; lists and health badges refresh
-            return trigger_client_event(HttpResponse(""), CHANGED)
+        if request.htmx:  # the card goes; on its ability's page, the list and badges with it
+            answer = _after_delete(request, organization, membership, observation)
+            return trigger_client_event(answer, CHANGED)
         return redirect(_next_url(request, fallback))
     context = {
         "organization": organization,

@@ -195,6 +195,8 @@ def revoke_milestone(request: HttpRequest, org: str, username: str, pk: int) -> 
 
 def _after_progress_change(request, organization, membership, person) -> HttpResponse:
     if request.htmx:  # the progress partial, fresh
+        # The change moved the organization's version: its kept parts are under the new one.
+        organization.refresh_from_db(fields=["people_version"])
         person = _person(organization, person.user.username)
         return _person_view(request, organization, membership, person)
     return redirect("person", organization.slug, person.user.username)

@@ -18,6 +18,16 @@ def test_manager_records_a_public_observation_without_a_reload(page, demo_server
     page.get_by_label("Milestone", exact=True).select_option("2")
     page.get_by_label("What happened").fill("Split the feed service and wrote its playbook.")
     page.get_by_label("Who may read it").select_option(label="Public")
+    sent = []  # what the browser asks of the server from the click on
+    page.on(
+        "request",
+        lambda request: (
+            sent.append(f"{request.method} {request.url}")
+            if request.url.startswith(demo_server)
+            and not any(part in request.url for part in ("/static/", "/search/"))  # typing's
+            else None
+        ),
+    )
     page.get_by_role("button", name="Record observation").click()
 
     expect(page.get_by_text("✅ Has been referenced in 1 observation")).to_be_visible()
@@ -26,6 +36,9 @@ def test_manager_records_a_public_observation_without_a_reload(page, demo_server
     expect(observations).to_contain_text("medium-manager observed medium-member")
     expect(page.get_by_role("status")).to_contain_text("Saved your observation")
     assert page.evaluate("window.notReloaded") is True
+    page.wait_for_load_state("networkidle")  # anything the answer would have sent for, sent
+    # One request: the save answers with the form, the list and the badges (out of band).
+    assert sent == [f"POST {demo_server}/medium/observations/new/"]
     page.screenshot(path=output_dir / "servers-after-recording.png", full_page=True)
 
     # Anyone at all now reads it on the ability page.
