@@ -153,16 +153,21 @@ def measure(requests: int) -> dict:
     return results
 
 
-def requests_per_second(url: str, seconds: float, clients: int = 8, gzipped=False) -> float:
+def requests_per_second(
+    url: str, seconds: float, clients: int = 8, gzipped=False, session: str = ""
+) -> float:
     parsed = urlparse(url)
     headers = {"Accept-Encoding": "gzip"} if gzipped else {}
+    if session:  # signed in: the session cookie a browser would send
+        headers["Cookie"] = f"sessionid={session}"
     done = [0] * clients
     stop = time.monotonic() + seconds
 
     def hammer(index: int) -> None:
         connection = http.client.HTTPConnection(parsed.hostname, parsed.port, timeout=10)
         while time.monotonic() < stop:
-            connection.request("GET", parsed.path, headers=headers)
+            connection.request("GET", parsed.path + (f"?{parsed.query}" if parsed.query else ""),
+                               headers=headers)  # fmt: skip
             response = connection.getresponse()
             response.read()
             if response.status != 200:
@@ -180,8 +185,47 @@ def requests_per_second(url: str, seconds: float, clients: int = 8, gzipped=Fals
     return sum(done) / seconds
 
 
+# Served signed in as a manager, the busy cases grow_demo adds: Servers has 1,000 observations
+# at ×100 and bench-1 is observed 1,000 times (the demo has neither; it serves its own).
+SIGNED_IN = {
+    "manager_ability": "/medium/abilities/servers/",
+    "manager_person": "/medium/people/{someone}/",
+}
+
+
+def signed_in_session(username: str, database: str) -> str:
+    """A session of `username` in `database`, as signing in makes one."""
+    code = (
+        "import django; django.setup(); from django.test import Client; "
+        "from organizations.models import User; client = Client(); "
+        f"client.force_login(User.objects.get(username={username!r})); "
+        "print(client.cookies['sessionid'].value)"
+    )
+    output = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env(database), check=True,
+        capture_output=True, text=True,
+    ).stdout  # fmt: skip
+    return output.split()[-1]
+
+
+def someone(database: str) -> str:
+    """The person page's person: bench-1 once grown, the demo's member before."""
+    code = (
+        "import django; django.setup(); from organizations.models import User; "
+        "print('bench-1' if User.objects.filter(username='bench-1') else 'medium-member')"
+    )
+    output = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env(database), check=True,
+        capture_output=True, text=True,
+    ).stdout  # fmt: skip
+    return output.split()[-1]
+
+
 def serve_and_count(seconds: float, database: str) -> dict:
-    """gunicorn (2 workers, the PostgreSQL pool) serving the ability page and the bare view."""
+    """gunicorn (2 workers, the PostgreSQL pool) serving the bare view, the anonymous ability
+    page, and a manager's ability page and person page."""
+    session = signed_in_session("medium-manager", database)
+    person = someone(database)
     port = "8765"
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "bench.wsgi", "--workers", "2", "--bind",
@@ -196,15 +240,24 @@ def serve_and_count(seconds: float, database: str) -> dict:
                 break
             except OSError:
                 time.sleep(0.2)
+        signed_in = {name: url.replace("{someone}", person) for name, url in SIGNED_IN.items()}
         for url in ("/bench/bare/", "/medium/abilities/servers/"):
             requests_per_second(base + url, 2)  # warm both workers
-        bare = requests_per_second(base + "/bench/bare/", seconds)
-        ability = requests_per_second(base + "/medium/abilities/servers/", seconds)
-        gzipped = requests_per_second(base + "/medium/abilities/servers/", seconds, gzipped=True)
+        for url in signed_in.values():
+            requests_per_second(base + url, 2, session=session)
+        rates = {
+            "bare": requests_per_second(base + "/bench/bare/", seconds),
+            "ability": requests_per_second(base + "/medium/abilities/servers/", seconds),
+            "ability_gzip": requests_per_second(
+                base + "/medium/abilities/servers/", seconds, gzipped=True
+            ),
+        }
+        for name, url in signed_in.items():
+            rates[name] = requests_per_second(base + url, seconds, gzipped=True, session=session)
     finally:
         server.terminate()
         server.wait()
-    return {"bare": bare, "ability": ability, "ability_gzip": gzipped}
+    return rates
 
 
 def table(demo: dict, grown: dict, scale: int) -> str:
@@ -257,10 +310,17 @@ def main() -> None:
         ("bare", "bare one-query view"),
         ("ability", "anonymous ability page"),
         ("ability_gzip", "anonymous ability page, gzipped (as browsers ask)"),
+        ("manager_ability", "a manager's ability page (Servers), gzipped"),
+        ("manager_person", "a manager's person page (bench-1 when grown), gzipped"),
     ):
         print(f"| {label} | {rps_demo[key]:.0f} | {rps_grown[key]:.0f} |")
-    ratio = rps_grown["ability"] / rps_grown["bare"]
-    print(f"\nAbility page ÷ bare view (grown): {ratio:.2f}")
+    print()
+    for key, label in (
+        ("ability", "Ability page"),
+        ("manager_ability", "A manager's ability page"),
+        ("manager_person", "A manager's person page"),
+    ):
+        print(f"{label} ÷ bare view (grown): {rps_grown[key] / rps_grown['bare']:.2f}  ")
 
 
 def merged(rounds: list[dict]) -> dict:

@@ -8,10 +8,12 @@ under an old key that nobody asks for again. There are three versions:
 - ORGANIZATION, `Organization.people_version`: everything a kept piece shows about people,
   roles and the framework's names (people lists, Team, My team, roles, a person's chart and
   readiness, the names on an observation or a public ability page). Moved here, by one
-  receiver built from `MOVES`.
-- ABILITY, `AbilityCounts.version`: an ability's counted rows (its badges). Moved by
+  receiver built from `MOVES`, as the two below are.
+- ABILITY, `AbilityCounts.version`: an ability's counted rows (its badges, its lists). Moved by
   `health.counts.recount` in the same statement that recounts them, which the counts' own
-  receivers call for the models in `COUNTED`.
+  receivers call for the models in `COUNTED`; a reply moves it here.
+- PERSON, `Membership.evidence_version`: the evidence about a person (their page's
+  observations and milestones). Moved here.
 - CONTENT, `updated_at`: a row's own content version (an ability's description and ladder, an
   observation's text), moved by the row's save (`kit.content.ContentTracked`, `auto_now`).
 
@@ -24,42 +26,50 @@ from dataclasses import dataclass
 from django.contrib.sessions.models import Session
 from django.db import models
 from django.db.models import F
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 
 from abilities.models import Ability, AbilityCounts
 from milestones.models import Achievement, Example, Milestone, Requirement
 from observations.models import Conversation, Message, Observation
 from organizations.models import Invitation, Membership, Organization, Role, User
 
-ORGANIZATION, ABILITY, CONTENT = "organization", "ability", "content"
+ORGANIZATION, ABILITY, PERSON, CONTENT = "organization", "ability", "person", "content"
 
 
 @dataclass(frozen=True)
 class Moves:
     version: str
-    # From a row to the organization whose version it moves (ORGANIZATION only).
-    organization: str = ""
+    # From a row to what owns the version: an organization, an ability or a membership.
+    path: str = ""
     # Only a save of one of these fields moves it (None: any save or delete).
     fields: frozenset[str] | None = None
 
 
-# The rows whose change moves the organization's version.
-MOVES: dict[type[models.Model], Moves] = {
-    Organization: Moves(ORGANIZATION, "pk"),
+# The rows whose change the one receiver below turns into a version's move.
+MOVES: list[tuple[type[models.Model], Moves]] = [
+    (Organization, Moves(ORGANIZATION, "pk")),
     # Signing in saves `last_login` only: not a name any page shows.
-    User: Moves(
-        ORGANIZATION,
-        "memberships__organization",
-        frozenset({"username", "first_name", "last_name", "email"}),
+    (
+        User,
+        Moves(
+            ORGANIZATION,
+            "memberships__organization",
+            frozenset({"username", "first_name", "last_name", "email"}),
+        ),
     ),
-    Membership: Moves(ORGANIZATION, "organization"),
-    Membership.roles.through: Moves(ORGANIZATION, "membership__organization"),
-    Role: Moves(ORGANIZATION, "organization"),
-    Ability: Moves(ORGANIZATION, "organization"),  # a name on a person's chart
-    Milestone: Moves(ORGANIZATION, "ability__organization"),  # its miles count in journeys
-    Achievement: Moves(ORGANIZATION, "membership__organization"),
-    Requirement: Moves(ORGANIZATION, "role__organization"),
-}
+    (Membership, Moves(ORGANIZATION, "organization")),
+    (Membership.roles.through, Moves(ORGANIZATION, "membership__organization")),
+    (Role, Moves(ORGANIZATION, "organization")),
+    (Ability, Moves(ORGANIZATION, "organization")),  # a name on a person's chart
+    (Milestone, Moves(ORGANIZATION, "ability__organization")),  # its miles count in journeys
+    (Achievement, Moves(ORGANIZATION, "membership__organization")),
+    (Requirement, Moves(ORGANIZATION, "role__organization")),
+    # The evidence about a person: their page's observations and milestones.
+    (Observation, Moves(PERSON, "subject")),
+    (Achievement, Moves(PERSON, "membership")),
+    # A reply moves its ability's conversations list (the counted rows move it in health.counts).
+    (Message, Moves(ABILITY, "conversation__ability")),
+]
 # The rows counted on an ability's badges, recounted (and the version moved) by health.counts.
 COUNTED: dict[type[models.Model], Moves] = {
     model: Moves(ABILITY) for model in (Requirement, Observation, Conversation, Achievement)
@@ -85,7 +95,7 @@ NOT_KEPT: dict[type[models.Model], str] = {
 
 def versioned_models() -> set[type[models.Model]]:
     """Every model a kept piece may read: its changes move a version its key names."""
-    return set(MOVES) | set(COUNTED) | set(CONTENT_VERSIONS)
+    return {model for model, _ in MOVES} | set(COUNTED) | set(CONTENT_VERSIONS)
 
 
 def organization_version(organization: Organization) -> tuple[int, int]:
@@ -95,38 +105,66 @@ def organization_version(organization: Organization) -> tuple[int, int]:
 
 def organization_changed(organization_ids) -> None:
     """Move the version of these organizations (ids, or a query of them)."""
-    Organization.objects.filter(pk__in=organization_ids).update(
-        people_version=F("people_version") + 1
-    )
+    moved(ORGANIZATION, organization_ids)
 
 
-def _organizations_of(model: type[models.Model], instance, path: str):
+VERSION_FIELDS = {
+    ORGANIZATION: (Organization, "people_version"),
+    ABILITY: (AbilityCounts, "version"),  # its primary key is the ability's
+    PERSON: (Membership, "evidence_version"),
+}
+
+
+def moved(version: str, ids) -> None:
+    """Move `version` of these owners (ids, or a query of them), in one UPDATE."""
+    model, field = VERSION_FIELDS[version]
+    model.objects.filter(pk__in=ids).update(**{field: F(field) + 1})
+
+
+def _owners(model: type[models.Model], instance, path: str):
+    """The ids of what owns the version, from a row along `path`: one step in Python (a
+    foreign key), any further step in SQL."""
     if path == "pk":
         return [instance.pk]
-    if isinstance(instance, Membership.roles.through):
-        return Membership.objects.filter(pk=instance.membership_id).values("organization")
     first, _, rest = path.partition("__")
     field = model._meta.get_field(first)
     if field.many_to_one and not rest:
         return [getattr(instance, field.attname)]
-    # One step through a relation: the related rows' organizations, in SQL.
     if field.many_to_one:
         related = field.related_model.objects.filter(pk=getattr(instance, field.attname))
         return related.values(rest)
     return getattr(instance, first).values(rest)
 
 
+def _moves_of(sender) -> list[Moves]:
+    return [moves for model, moves in MOVES if model is sender]
+
+
+def _remember_owners(sender, instance, raw=False, **kwargs) -> None:
+    """Before an update: the owners a direct foreign key named, in case the update moves it
+    (an observation given to another person moves both people's versions)."""
+    instance._owners_before = {}
+    if raw or instance._state.adding or instance.pk is None:
+        return
+    for moves in _moves_of(sender):
+        if moves.path != "pk" and "__" not in moves.path:
+            column = sender._meta.get_field(moves.path).attname
+            before = sender.objects.filter(pk=instance.pk).values_list(column, flat=True).first()
+            instance._owners_before[moves.version] = before
+
+
 def _row_changed(sender, instance, raw=False, update_fields=None, **kwargs) -> None:
-    moves = MOVES[sender]
     if raw:
         return  # loading fixtures: nothing is kept yet
-    if (
-        moves.fields is not None
-        and update_fields is not None
-        and not moves.fields & set(update_fields)
-    ):
-        return  # a save of fields no page shows
-    organization_changed(_organizations_of(sender, instance, moves.organization))
+    for moves in _moves_of(sender):
+        shown = moves.fields is None or update_fields is None or moves.fields & set(update_fields)
+        if not shown:
+            continue  # a save of fields no page shows
+        owners = _owners(sender, instance, moves.path)
+        before = getattr(instance, "_owners_before", {}).get(moves.version)
+        if before is not None and isinstance(owners, list) and before not in owners:
+            owners = [*owners, before]
+        moved(moves.version, owners)
 
 
 def _roles_held_changed(sender, instance, action, **kwargs) -> None:
@@ -137,10 +175,11 @@ def _roles_held_changed(sender, instance, action, **kwargs) -> None:
 
 def connect() -> None:
     """The one receiver, for every row of `MOVES`."""
-    for model in MOVES:
+    for model in {model for model, _ in MOVES}:
         if model is Membership.roles.through:
             m2m_changed.connect(_roles_held_changed, sender=model, dispatch_uid="fresh-roles-held")
             continue
         uid = f"fresh-{model._meta.label_lower}"
+        pre_save.connect(_remember_owners, sender=model, dispatch_uid=f"{uid}-before")
         post_save.connect(_row_changed, sender=model, dispatch_uid=f"{uid}-saved")
         post_delete.connect(_row_changed, sender=model, dispatch_uid=f"{uid}-deleted")

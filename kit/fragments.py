@@ -12,6 +12,9 @@ from collections.abc import Callable, Iterable
 
 from django.core.cache import cache
 from django.http import HttpRequest
+from django.middleware.csp import get_nonce
+from django.middleware.csrf import get_token
+from django.utils.csp import CONTEXT_KEY as CSP_CONTEXT_KEY
 from django.utils.safestring import SafeString, mark_safe
 
 from kit.release import release
@@ -52,3 +55,24 @@ def cached_html(key: str | None, render: Callable[[], str]) -> SafeString:
         if key:
             cache.set(key, html, TIMEOUT)
     return mark_safe(html)  # our templates' output, escaped when it was rendered
+
+
+# Stand in for the visitor's CSRF token and CSP nonce in a kept piece that holds a form or a
+# script; each answer gets its visitor's own.
+CSRF_PLACEHOLDER = "gruuv-csrf-token-placeholder"
+NONCE_PLACEHOLDER = "gruuv-csp-nonce-placeholder"
+
+
+def for_visitor(html: str, request: HttpRequest) -> str:
+    """A kept piece with this visitor's CSRF token and CSP nonce in it."""
+    nonce = get_nonce(request)
+    html = html.replace(NONCE_PLACEHOLDER, str(nonce) if nonce is not None else "")
+    return html.replace(CSRF_PLACEHOLDER, get_token(request))
+
+
+def cached_form_html(key: str | None, render: Callable[[dict], str], request) -> SafeString:
+    """A kept piece that holds a form: `render(placeholders)` renders it with the placeholders
+    in its context, and each visitor gets it with their own token."""
+    placeholders = {"csrf_token": CSRF_PLACEHOLDER, CSP_CONTEXT_KEY: NONCE_PLACEHOLDER}
+    html = cached_html(key, lambda: render(placeholders))
+    return mark_safe(for_visitor(html, request))  # our templates' output, escaped

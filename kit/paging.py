@@ -57,7 +57,9 @@ class Window(Page):
     @cached_property
     def _rows(self) -> list:
         start = (self.number - 1) * self._size
-        return list(self._queryset[start : start + self._size + 1])
+        # A callable stands for a QuerySet whose building costs too (a privacy rule's).
+        queryset = self._queryset() if callable(self._queryset) else self._queryset
+        return list(queryset[start : start + self._size + 1])
 
     @property
     def has_next(self) -> bool:

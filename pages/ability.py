@@ -10,15 +10,23 @@ from freshness.table import organization_version
 from health.badges import badges, freshness, needing_attention, with_health
 from kit.fragments import cached_html, list_key
 from organizations.access import (
+    Permissions,
     may_read_members_pages,
     may_record_observations,
     organization_for_reader,
 )
-from pages.ability_sections import conversations_context, health_context, observations_context
-from pages.forms.observation import ObservationForm
+from pages.ability_sections import (
+    conversations_context,
+    health_context,
+    kept_conversations,
+    kept_observations,
+    kept_requirements,
+    observations_context,
+    with_counts_version,
+)
 from pages.history import History
 from pages.kept import PublicPage, ability_rows_html, framework_html
-from pages.observations import observation_form_context
+from pages.observations import BlankForm, observation_form_context
 from pages.rendering import render
 
 ABILITIES_PER_PAGE = 50
@@ -80,7 +88,7 @@ def ability_page(request: HttpRequest, org: str, ability: str) -> HttpResponse:
     if public.response:
         return public.response
     organization, membership = organization_for_reader(request, org)
-    ability = get_object_or_404(with_health(organization.abilities), slug=ability)
+    ability = get_object_or_404(with_counts_version(organization.abilities), slug=ability)
     # Every piece is lazy (callables, QuerySets, windows): a partial reads only what it shows.
     context = {
         "organization": organization,
@@ -93,9 +101,14 @@ def ability_page(request: HttpRequest, org: str, ability: str) -> HttpResponse:
     if may_read_members_pages(membership):  # conversations are for members only
         context |= conversations_context(ability, page=request.GET.get("conversations"))
     if may_record_observations(membership):
-        form = ObservationForm(organization, initial={"ability": ability})
+        form = BlankForm(organization, {"ability": ability})
         context |= observation_form_context(request, organization, form, next_url=request.path)
     context |= public.context
+    if request.user.is_authenticated and not request.htmx:
+        # `may` as the section sees it; the whole page gets the same.
+        context["may"] = Permissions(membership)
+        for kept in (kept_observations, kept_requirements, kept_conversations):
+            context |= kept(request, context)
     response = render(
         request,
         "abilities/ability.html",

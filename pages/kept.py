@@ -20,8 +20,6 @@ from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
 from django.db import connection
 from django.http import HttpRequest, HttpResponse
-from django.middleware.csp import get_nonce
-from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -32,14 +30,16 @@ from django.utils.safestring import SafeString, mark_safe
 from abilities.models import Ability
 from freshness.table import organization_version
 from health.badges import freshness
-from kit.fragments import TIMEOUT, cached_html, fragment_key
+from kit.fragments import (
+    CSRF_PLACEHOLDER,
+    NONCE_PLACEHOLDER,
+    TIMEOUT,
+    cached_html,
+    for_visitor,
+    fragment_key,
+)
 from kit.paging import page_number
 from organizations.models import Organization
-
-# Stand in for the visitor's CSRF token and CSP nonce in a stored page; each answer gets its
-# visitor's own.
-CSRF_PLACEHOLDER = "gruuv-csrf-token-placeholder"
-NONCE_PLACEHOLDER = "gruuv-csp-nonce-placeholder"
 
 
 def framework_html(organization: Organization, ability: Ability) -> SafeString:
@@ -103,7 +103,7 @@ class PublicPage:
         )
         html = cache.get(self.key)
         if html is not None:
-            response = HttpResponse(_for_visitor(html, request))
+            response = HttpResponse(for_visitor(html, request))
             patch_vary_headers(response, ("HX-Request", "HX-Target"))
             self.response = response
 
@@ -123,7 +123,7 @@ class PublicPage:
     def _store(self, response: TemplateResponse) -> None:
         html = response.content.decode()
         cache.set(self.key, html, TIMEOUT)
-        response.content = _for_visitor(html, self.request)
+        response.content = for_visitor(html, self.request)
 
 
 # Stand-ins for the two slugs while the versions' query is compiled.
@@ -157,13 +157,6 @@ def _versions(org: str, ability: str) -> tuple | None:
     for convert in connection.ops.get_db_converters(column):
         updated_at = convert(updated_at, column, connection)
     return pk, updated_at, *versions
-
-
-def _for_visitor(html: str, request: HttpRequest) -> str:
-    """A stored page with this visitor's CSRF token and CSP nonce in it."""
-    nonce = get_nonce(request)
-    html = html.replace(NONCE_PLACEHOLDER, str(nonce) if nonce is not None else "")
-    return html.replace(CSRF_PLACEHOLDER, get_token(request))
 
 
 def _anonymous_plain_visit(request: HttpRequest) -> bool:

@@ -1,13 +1,18 @@
+from functools import cached_property
+
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import SafeString
 from django_htmx.http import trigger_client_event
 
+from freshness.table import organization_version
+from kit.fragments import cached_html, fragment_key
 from observations.models import Observation
 from organizations.access import (
     may_change_observation,
@@ -53,13 +58,51 @@ def observation_form_context(
     next_url: str = "",
     saved: Observation | None = None,
 ) -> dict:
-    """The `record-observation` partial's context, wherever the form is shown."""
+    """The `record-observation` partial's context, wherever the form is shown. A blank form
+    (as every visit of an ability page shows it) is kept rendered: per version of the
+    organization (its people and abilities), of the ability it starts with, and per day (its
+    date and help text)."""
     return {
         "form": form,
+        "form_html": cached_html(_blank_form_key(organization, form), form.render),
         "saved_notice": saved_notice(saved, linked=True) if saved else None,
         "next": next_url or _next_url(request, ""),
         "action": reverse("observation_new", args=[organization.slug]),
     }
+
+
+class BlankForm:
+    """A blank observation form with these initial values, built only if it is rendered (a
+    kept one is not): its key needs only the values, and a blank form has no errors."""
+
+    errors: dict = {}
+    is_bound = False
+
+    def __init__(self, organization: Organization, initial: dict):
+        self.organization, self.initial = organization, initial
+
+    @cached_property
+    def form(self) -> ObservationForm:
+        return ObservationForm(self.organization, initial=self.initial)
+
+    def render(self) -> SafeString:
+        return self.form.render()
+
+    __html__ = __str__ = render
+
+
+def _blank_form_key(organization: Organization, form) -> str | None:
+    if not isinstance(form, BlankForm):
+        return None  # errors, or an observation's own values: rendered as they are
+    initial = {name: getattr(value, "pk", value) for name, value in form.initial.items()}
+    ability = form.initial.get("ability")
+    return fragment_key(
+        "observation-form",
+        *organization_version(organization),
+        sorted(initial.items()),
+        ability.updated_at.isoformat() if ability else None,  # its milestone options
+        timezone.localdate().isoformat(),
+    )
 
 
 def _prefill(request: HttpRequest, organization: Organization) -> dict:

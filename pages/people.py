@@ -1,15 +1,18 @@
 """People and their progress: the people list, a person's page, awarding and revoking milestones."""
 
-from django.db.models import Case, Prefetch, Value, When
+from functools import cached_property
+
+from django.db.models import Case, Prefetch, Value, When, prefetch_related_objects
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
+from django.utils import timezone
 from django.utils.safestring import SafeString
 from django.views.decorators.http import require_POST
 
 from freshness.table import organization_version
-from kit.fragments import cached_html, fragment_key, list_key
+from kit.fragments import cached_form_html, cached_html, fragment_key, list_key
 from kit.paging import Window
 from milestones.models import Achievement, Requirement
 from milestones.progress import (
@@ -20,12 +23,13 @@ from milestones.progress import (
 )
 from observations.models import Observation
 from organizations.access import (
+    Permissions,
     may_award_milestones,
     members_only,
     organization_for_member,
     require,
 )
-from organizations.models import Membership, Organization, Role
+from organizations.models import Membership, Organization
 from pages.forms.award import AwardForm
 from pages.rendering import render
 
@@ -60,13 +64,10 @@ def _people_list(request: HttpRequest, organization: Organization, former: bool)
 
 
 def _person(organization: Organization, username: str) -> Membership:
-    roles = Role.objects.prefetch_related(
-        Prefetch("requirements", queryset=Requirement.objects.select_related("ability"))
-    )
+    """The person, with their roles (the page names them); what the roles require is read
+    when the readiness is rendered (`_Progress.roles`)."""
     return get_object_or_404(
-        organization.memberships.select_related("user").prefetch_related(
-            Prefetch("roles", queryset=roles)
-        ),
+        organization.memberships.select_related("user").prefetch_related("roles"),
         user__username=username,
     )
 
@@ -91,67 +92,122 @@ def _person_view(request, organization, membership, person, award_form=None) -> 
 
 
 def _person_context(request, organization, membership, person, award_form=None) -> dict:
-    # The journey, chart and readiness read every milestone held; the list shows a page of
-    # them, newest first, older ones a click away.
-    highest = highest_milestones(person.achievements.all())[person.pk]
-    achievements = Window(
-        person.achievements.select_related("milestone__ability", "awarded_by__user"),
-        request.GET.get("achievements"),
-        ACHIEVEMENTS_SHOWN,
-        "achievements",
-    )
-    chart = milestone_chart(_chart_abilities(organization, person, highest), highest)
-    readiness = [
-        (role, check_requirements(role.requirements.all(), highest)) for role in person.roles.all()
-    ]
+    """Every piece lazy: a kept part costs a cache read, and only what is rendered is read."""
+    progress = _Progress(organization, person)
     may_award = may_award_milestones(membership, person)
-    if may_award and award_form is None:
-        award_form = AwardForm(organization, person)
-    return {
+    context = {
         "organization": organization,
         "membership": membership,
         "person": person,
-        "achievements": achievements,
-        "journey_miles": journey_miles(highest),
-        "chart_html": _chart_html(organization, person, chart),
-        "readiness_html": _readiness_html(organization, person, readiness),
+        # The list shows a page of milestones held, newest first, older ones a click away.
+        "achievements": Window(
+            lambda: person.achievements.select_related("milestone__ability", "awarded_by__user"),
+            request.GET.get("achievements"),
+            ACHIEVEMENTS_SHOWN,
+            "achievements",
+        ),
+        "progress": progress,
+        "chart_html": lambda: _kept_part(
+            "chart", organization, person, lambda: {"chart": progress.chart}
+        ),
+        "readiness_html": lambda: _kept_part(
+            "readiness", organization, person, lambda: {"readiness": progress.readiness}
+        ),
         "observations": Window(
-            Observation.objects.visible_to(request.user)
-            .filter(subject=person)
-            .select_related("observer__user", "subject__user", "ability")
-            .order_by("-observed_on", "-created_at", "-pk"),
+            lambda: (
+                Observation.objects.visible_to(request.user)
+                .filter(subject=person)
+                .select_related("observer__user", "subject__user", "ability")
+                .order_by("-observed_on", "-created_at", "-pk")
+            ),
             request.GET.get("page"),
             OBSERVATIONS_SHOWN,
         ),
-        "award_form": award_form if may_award else None,
+        "may_award": may_award,
+        "award_form": (award_form or (lambda: AwardForm(organization, person)))
+        if may_award
+        else None,
+    }
+    if not request.htmx and award_form is None:
+        context |= _kept_sections(request, organization, person, context)
+    return context
+
+
+def _kept_sections(request, organization, person, context) -> dict:
+    """The page's progress and observations, kept rendered: the evidence about the person moves
+    their version, names and the privacy rule's inputs the organization's (freshness/table.py);
+    the observations are kept per reader (what they may read), the progress per whether they
+    may award (its forms, each visitor's token in them) and per day (the award's date)."""
+    versions = (person.pk, person.evidence_version, *organization_version(organization))
+    params = {"page", "achievements"}
+    progress_key = list_key(
+        request, params, "person-progress", *versions, context["may_award"],
+        timezone.localdate().isoformat(),
+    )  # fmt: skip
+    observations_key = list_key(request, params, "person-observations", *versions, request.user.pk)
+    context = context | {"may": Permissions(context["membership"])}
+
+    def part(name: str):
+        template = f"milestones/person.html#{name}"
+        return lambda placeholders: render_to_string(template, context | placeholders, request)
+
+    return {
+        "progress_html": cached_form_html(progress_key, part("progress"), request),
+        "observations_html": cached_form_html(observations_key, part("observations"), request),
     }
 
 
-def _chart_html(organization, person, chart) -> SafeString:
-    return _kept_part("chart", organization, person, {"chart": chart})
+class _Progress:
+    """The journey, chart and readiness read every milestone held: once, when first asked."""
+
+    def __init__(self, organization, person):
+        self.organization, self.person = organization, person
+
+    @cached_property
+    def highest(self) -> dict:
+        return highest_milestones(self.person.achievements.all())[self.person.pk]
+
+    @cached_property
+    def roles(self) -> list:
+        """The person's roles, each with what it requires: one query, when first asked."""
+        roles = list(self.person.roles.all())
+        requirements = Requirement.objects.select_related("ability")
+        prefetch_related_objects(roles, Prefetch("requirements", queryset=requirements))
+        return roles
+
+    @cached_property
+    def journey_miles(self) -> int:
+        return journey_miles(self.highest)
+
+    @cached_property
+    def chart(self) -> list:
+        abilities = _chart_abilities(self.organization, self.roles, self.highest)
+        return milestone_chart(abilities, self.highest)
+
+    @cached_property
+    def readiness(self) -> list:
+        return [
+            (role, check_requirements(role.requirements.all(), self.highest)) for role in self.roles
+        ]
 
 
-def _readiness_html(organization, person, readiness) -> SafeString:
-    return _kept_part("readiness", organization, person, {"readiness": readiness})
-
-
-def _kept_part(name: str, organization, person, context: dict) -> SafeString:
+def _kept_part(name: str, organization, person, part_context) -> SafeString:
     """A part of the person page rendered once per version of what it shows, whoever reads it:
     the person's milestones, roles and names, the requirements and the abilities' names all move
-    the organization's version (freshness/table.py)."""
+    the organization's version (freshness/table.py). `part_context()` is asked only to render."""
     key = fragment_key(f"person-{name}", *organization_version(organization), person.pk)
-    context |= {"organization": organization, "person": person}
-    return cached_html(key, lambda: render_to_string(f"milestones/person.html#{name}", context))
+    base = {"organization": organization, "person": person}
+    return cached_html(
+        key, lambda: render_to_string(f"milestones/person.html#{name}", base | part_context())
+    )
 
 
-def _chart_abilities(organization, person, highest) -> list:
+def _chart_abilities(organization, roles, highest) -> list:
     """Every ability while there are few; past that, the ones the person holds a milestone in
     or their roles require, so the chart never grows with the organization. One query: the
     relevant ones first, and a row past the chart's size tells that there are many."""
     relevant = set(highest) | {
-        requirement.ability_id
-        for role in person.roles.all()
-        for requirement in role.requirements.all()
+        requirement.ability_id for role in roles for requirement in role.requirements.all()
     }
     first = Case(When(pk__in=relevant, then=Value(0)), default=Value(1))
     rows = list(

@@ -254,6 +254,11 @@ class Membership(models.Model):
     deactivated_at = models.DateTimeField(null=True, blank=True)
     # The reporting line, top down, ending with this membership: "/1/6/107/" (see lines.py).
     line = models.CharField(max_length=2000, default="", editable=False)
+    evidence_version = models.PositiveBigIntegerField(
+        default=0,
+        editable=False,
+        help_text="The person's version: moves with the evidence about them (freshness/table.py).",
+    )
 
     # Managers and admins: they record observations about anyone in the organization.
     MANAGING = (Level.MANAGER, Level.ADMIN)
@@ -290,6 +295,14 @@ class Membership(models.Model):
             if may_move and not adding
             else None
         )
+        if not adding and update_fields is None:
+            # Every field but the version, which only moves forward in the database: a
+            # membership read before new evidence and saved after would set it back.
+            kwargs["update_fields"] = [
+                field.name
+                for field in self._meta.concrete_fields
+                if not field.primary_key and field.name != "evidence_version"
+            ]
         super().save(*args, **kwargs)
         if may_move and (before is None or before[0] != self.manager_id or not before[1]):
             move(self, before[1] if before else "")

@@ -91,7 +91,7 @@ def test_every_row_the_table_lists_moves_the_organization_s_version(
     organization, manager, subject, servers
 ):
     moving = changes(organization, manager, subject, servers)
-    assert set(moving) == {model for model, moves in MOVES.items() if moves.version == ORGANIZATION}
+    assert set(moving) == {model for model, moves in MOVES if moves.version == ORGANIZATION}
     for model, change in moving.items():
         before = version_of(organization)
         change()
@@ -103,3 +103,42 @@ def test_signing_in_moves_no_version(organization, subject):
     user = User.objects.get(pk=subject.user_id)
     user.save(update_fields=["last_login"])
     assert version_of(organization) == before
+
+
+def person_version(membership) -> int:
+    return Membership.objects.values_list("evidence_version", flat=True).get(pk=membership.pk)
+
+
+def test_the_evidence_about_a_person_moves_their_version(organization, manager, subject, servers):
+    from observations.models import Observation
+    from tests.factories import MembershipFactory, ObservationFactory
+
+    before = person_version(subject)
+    observation = ObservationFactory(organization=organization, subject=subject, ability=servers)
+    assert person_version(subject) > before
+    other = MembershipFactory(organization=organization)
+    moved_from, moved_to = person_version(subject), person_version(other)
+    observation = Observation.objects.get(pk=observation.pk)
+    observation.subject = other
+    observation.save()  # given to another person: both pages change
+    assert person_version(subject) > moved_from and person_version(other) > moved_to
+    before = person_version(subject)
+    milestone = servers.milestones.first() or MilestoneFactory(ability=servers)
+    AchievementFactory(membership=subject, milestone=milestone)
+    assert person_version(subject) > before
+    # A full save of a membership read before the evidence does not set the version back.
+    stale = Membership.objects.get(pk=subject.pk)
+    ObservationFactory(organization=organization, subject=subject, ability=servers)
+    current = person_version(subject)
+    stale.save()
+    assert person_version(subject) == current
+
+
+def test_a_reply_moves_its_ability_s_version(servers, member):
+    from abilities.models import AbilityCounts
+    from tests.factories import ConversationFactory
+
+    conversation = ConversationFactory(ability=servers, started_by=member)
+    before = AbilityCounts.objects.get(pk=servers.pk).version
+    conversation.messages.create(author=member, body="Me too.")
+    assert AbilityCounts.objects.get(pk=servers.pk).version > before

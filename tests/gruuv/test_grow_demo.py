@@ -18,10 +18,12 @@ def test_grow_demo_adds_what_it_says_and_recounts(organization):
     # `organization` is a Medium with nothing in it; grow it by 1 (a hundredth of the bench).
     out = StringIO()
     call_command("grow_demo", "--scale", "1", "--force", stdout=out)
-    assert "10 abilities" in out.getvalue() and "10,000 observations" in out.getvalue()
+    # 10,000 observations, and 10 more about bench-1 (the busy person; no Servers here)
+    assert "10 abilities" in out.getvalue() and "10,010 observations" in out.getvalue()
     assert organization.abilities.filter(slug__startswith="bench-").count() == 10
     assert Membership.objects.filter(organization=organization).count() == 100
-    assert Observation.objects.filter(organization=organization).count() == 10_000
+    assert Observation.objects.filter(organization=organization).count() == 10_010
+    assert Observation.objects.filter(subject__user__username="bench-1").count() >= 10
     # Bulk inserts bypass the stored counts; the command rebuilt them.
     fresh = Ability.objects.annotate(**{f"n_{k}": v for k, v in recomputed().items()})
     for ability in fresh:
@@ -29,7 +31,7 @@ def test_grow_demo_adds_what_it_says_and_recounts(organization):
         assert (counts.roles, counts.observations, counts.achievers, counts.conversations) == (
             ability.n_roles, ability.n_observations, ability.n_achievers, ability.n_conversations,
         )  # fmt: skip
-    assert sum(AbilityCounts.objects.values_list("observations", flat=True)) == 10_000
+    assert sum(AbilityCounts.objects.values_list("observations", flat=True)) == 10_010
     # Reporting lines were given to the bulk-linked people too.
     assert Membership.objects.rebuild_lines(organization) == 0
     deepest = Membership.objects.get(user__username="bench-11")  # 11 → 10 → 0

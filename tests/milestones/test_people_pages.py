@@ -37,7 +37,7 @@ def test_journey_counts_every_milestone_up_to_the_highest_per_ability(
     achieve(subject, writing, 2)  # 1 + 3 = 4, milestone 1 never awarded
     client.force_login(subject.user)
     response = client.get(person_url(subject))
-    assert response.context["journey_miles"] == 10 + 4
+    assert response.context["progress"].journey_miles == 10 + 4
     assert "14 miles" in " ".join(text_lines(response))
     people = client.get(reverse("people", args=[organization.slug]))
     assert "14 miles" in " ".join(text_lines(people))
@@ -269,4 +269,8 @@ def test_a_persons_older_achievements_are_a_click_away_and_all_count(
     assert len(older) == 10 and not newest & older
     # The journey counts every milestone held, not the page shown: the highest on each of the
     # 30 abilities is milestone 2, and the ladder up to it is 1 + 3 miles.
-    assert first.context["journey_miles"] == second.context["journey_miles"] == 30 * (1 + 3)
+    assert (
+        first.context["progress"].journey_miles
+        == second.context["progress"].journey_miles
+        == 30 * (1 + 3)
+    )

@@ -27,8 +27,9 @@ def batched(iterable, size=BATCH):
 class Command(BaseCommand):
     help = (
         "Grow the demo's Medium for benchmarks: at --scale 100, 1,000 abilities, 10,000 people "
-        "(10%% managers, in reporting lines), 40 roles, 1,000,000 observations, 50,000 "
-        "achievements and 5,000 conversations. Bulk inserts; refuses to run with DEBUG off."
+        "(10%% managers, in reporting lines), 40 roles, 1,000,000 observations (and 1,000 more "
+        "on Servers and about bench-1 each: the busy cases), 50,000 achievements and 5,000 "
+        "conversations. Bulk inserts; refuses to run with DEBUG off."
     )
 
     def add_arguments(self, parser):
@@ -59,6 +60,14 @@ class Command(BaseCommand):
             abilities = self._abilities(org, counts["abilities"], roles)
         milestones = list(Milestone.objects.filter(ability__organization=org))
         self._observations(org, counts["observations"], people, abilities)
+        # The busy case the pages must stand: one ability everyone reads (the demo's Servers)
+        # and one person (bench-1) with 1,000 observations each at ×100.
+        servers = org.abilities.filter(slug="servers").first()
+        busy = 10 * scale
+        if servers:
+            self._observations(org, busy, people, [servers])
+        self._observations(org, busy, people, abilities, subjects=people[1:2])
+        counts["observations"] += busy * (2 if servers else 1)
         self._achievements(counts["achievements"], people, milestones)
         self._conversations(counts["conversations"], people, abilities)
         call_command("recount", stdout=self.stdout)  # bulk inserts bypass the stored counts
@@ -148,7 +157,9 @@ class Command(BaseCommand):
         )
         return abilities
 
-    def _observations(self, org, count, people, abilities):
+    def _observations(self, org, count, people, abilities, subjects=None):
+        """`count` observations by the managers among `people`, of `subjects` (anyone)."""
+        subjects = subjects or people
         managers = [p for p in people if p.level == Membership.Level.MANAGER]
         privacies = Observation.Privacy.values
         today = timezone.localdate()
@@ -157,7 +168,7 @@ class Command(BaseCommand):
             Observation(
                 organization=org,
                 observer=pick(managers),
-                subject=pick(people),
+                subject=pick(subjects),
                 ability=pick(abilities),
                 level=rand(1, 5),
                 story="Took the lead when the queue backed up, and wrote it down after.",
