@@ -159,7 +159,7 @@ def requests_per_second(
     parsed = urlparse(url)
     headers = {"Accept-Encoding": "gzip"} if gzipped else {}
     if session:  # signed in: the session cookie a browser would send
-        headers["Cookie"] = f"sessionid={session}"
+        headers["Cookie"] = session
     done = [0] * clients
     stop = time.monotonic() + seconds
 
@@ -194,18 +194,21 @@ SIGNED_IN = {
 
 
 def signed_in_session(username: str, database: str) -> str:
-    """A session of `username` in `database`, as signing in makes one."""
+    """The cookies a browser of `username` sends once signed in to `database`: the session's and
+    the CSRF token's (set by the first page it was shown)."""
     code = (
         "import django; django.setup(); from django.test import Client; "
         "from organizations.models import User; client = Client(); "
         f"client.force_login(User.objects.get(username={username!r})); "
-        "print(client.cookies['sessionid'].value)"
+        "assert client.get('/medium/').status_code == 200; "
+        "print('; '.join(f'{name}={client.cookies[name].value}' "
+        "for name in ('sessionid', 'csrftoken')))"
     )
     output = subprocess.run(
         [sys.executable, "-c", code], cwd=ROOT, env=env(database), check=True,
         capture_output=True, text=True,
     ).stdout  # fmt: skip
-    return output.split()[-1]
+    return output.strip().splitlines()[-1]
 
 
 def someone(database: str) -> str:
@@ -245,15 +248,20 @@ def serve_and_count(seconds: float, database: str) -> dict:
             requests_per_second(base + url, 2)  # warm both workers
         for url in signed_in.values():
             requests_per_second(base + url, 2, session=session)
-        rates = {
-            "bare": requests_per_second(base + "/bench/bare/", seconds),
-            "ability": requests_per_second(base + "/medium/abilities/servers/", seconds),
-            "ability_gzip": requests_per_second(
-                base + "/medium/abilities/servers/", seconds, gzipped=True
-            ),
-        }
-        for name, url in signed_in.items():
-            rates[name] = requests_per_second(base + url, seconds, gzipped=True, session=session)
+        # (url, gzipped, cookies) of each rate; measured in turns, `seconds` each in all, so
+        # that the machine slowing down or speeding up moves every page alike, as in `ROUNDS`.
+        served = {
+            "bare": ("/bench/bare/", False, ""),
+            "ability": ("/medium/abilities/servers/", False, ""),
+            "ability_gzip": ("/medium/abilities/servers/", True, ""),
+        } | {name: (url, True, session) for name, url in signed_in.items()}
+        done = dict.fromkeys(served, 0.0)
+        for _ in range(ROUNDS):
+            for name, (url, gzipped, cookies) in served.items():
+                done[name] += requests_per_second(
+                    base + url, seconds / ROUNDS, gzipped=gzipped, session=cookies
+                ) * (seconds / ROUNDS)
+        rates = {name: count / seconds for name, count in done.items()}
     finally:
         server.terminate()
         server.wait()

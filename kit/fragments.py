@@ -11,9 +11,11 @@ import hashlib
 from collections.abc import Callable, Iterable
 
 from django.core.cache import cache
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.middleware.csp import get_nonce
 from django.middleware.csrf import get_token
+from django.template.response import TemplateResponse
+from django.utils.cache import patch_vary_headers
 from django.utils.csp import CONTEXT_KEY as CSP_CONTEXT_KEY
 from django.utils.safestring import SafeString, mark_safe
 
@@ -70,9 +72,52 @@ def for_visitor(html: str, request: HttpRequest) -> str:
     return html.replace(CSRF_PLACEHOLDER, get_token(request))
 
 
+PLACEHOLDERS = {"csrf_token": CSRF_PLACEHOLDER, CSP_CONTEXT_KEY: NONCE_PLACEHOLDER}
+# Marks a request whose whole page is being rendered to be kept (`KeptPage`).
+KEEPING_PAGE = "_gruuv_keeping_page"
+
+
 def cached_form_html(key: str | None, render: Callable[[dict], str], request) -> SafeString:
     """A kept piece that holds a form: `render(placeholders)` renders it with the placeholders
-    in its context, and each visitor gets it with their own token."""
-    placeholders = {"csrf_token": CSRF_PLACEHOLDER, CSP_CONTEXT_KEY: NONCE_PLACEHOLDER}
-    html = cached_html(key, lambda: render(placeholders))
+    in its context, and each visitor gets it with their own token; inside a page that is kept
+    itself, the page gets the token once, as it is answered."""
+    html = cached_html(key, lambda: render(PLACEHOLDERS))
+    if getattr(request, KEEPING_PAGE, False):
+        return html
     return mark_safe(for_visitor(html, request))  # our templates' output, escaped
+
+
+class KeptPage:
+    """A whole page kept rendered under `key` (None: rendered as usual, not kept).
+
+    `response` is the visitor's answer from the cache when the page is there. Otherwise the
+    view renders it with `context` (placeholders for the visitor's CSRF token and CSP nonce,
+    in the page and in every kept piece of it) and hands its response to `keep`, which stores
+    the page once rendered and answers with this visitor's token and nonce.
+    """
+
+    def __init__(self, request: HttpRequest, key: str | None):
+        self.request, self.key, self.response = request, key, None
+        if key is None:
+            return
+        html = cache.get(key)
+        if html is not None:
+            response = HttpResponse(for_visitor(html, request))
+            patch_vary_headers(response, ("HX-Request", "HX-Target"))  # as `render`'s answers
+            self.response = response
+        else:
+            setattr(request, KEEPING_PAGE, True)
+
+    @property
+    def context(self) -> dict:
+        return dict(PLACEHOLDERS) if self.key else {}
+
+    def keep(self, response: TemplateResponse) -> TemplateResponse:
+        if self.key and response.status_code == 200:
+            response.add_post_render_callback(self._store)
+        return response
+
+    def _store(self, response: TemplateResponse) -> None:
+        html = response.content.decode()
+        cache.set(self.key, html, TIMEOUT)
+        response.content = for_visitor(html, self.request)

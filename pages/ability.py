@@ -1,13 +1,15 @@
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.utils import timezone
 
+from abilities.models import Ability
 from demo.frameworks import EXAMPLE_FRAMEWORKS
 from freshness.table import organization_version
 from health.badges import badges, freshness, needing_attention, with_health
+from kit.compiled import Compiled
 from kit.fragments import cached_html, list_key
 from organizations.access import (
     Permissions,
@@ -15,6 +17,7 @@ from organizations.access import (
     may_record_observations,
     organization_for_reader,
 )
+from organizations.models import Organization
 from pages.ability_sections import (
     conversations_context,
     health_context,
@@ -25,7 +28,7 @@ from pages.ability_sections import (
     with_counts_version,
 )
 from pages.history import History
-from pages.kept import PublicPage, ability_rows_html, framework_html
+from pages.kept import ability_rows_html, framework_html, member_page, public_ability_page
 from pages.observations import BlankForm, observation_form_context
 from pages.rendering import render
 
@@ -83,12 +86,41 @@ def _ability_list(request: HttpRequest, context: dict, now) -> str:
     return render_to_string("abilities/organization.html#ability-items", context | found)
 
 
+# The page's ability with its health counts and their version, compiled once: every visit that
+# is not the public page's from the cache looks it up.
+ABILITY = Compiled(
+    lambda org, ability: with_counts_version(
+        Ability.objects.filter(organization__slug=org, slug=ability)
+    )[:1],
+    "organization",
+    "ability",
+)
+
+
+def _ability(organization: Organization, slug: str) -> Ability:
+    """`organization`'s ability at `slug`, with its health counts, or a 404."""
+    found = ABILITY(organization.slug, slug)
+    if not found:
+        raise Http404("No such ability.")
+    found[0].organization = organization
+    return found[0]
+
+
 def ability_page(request: HttpRequest, org: str, ability: str) -> HttpResponse:
-    public = PublicPage(request, org, ability)
-    if public.response:
-        return public.response
+    whole = public_ability_page(request, org, ability)
+    if whole.response:
+        return whole.response
     organization, membership = organization_for_reader(request, org)
-    ability = get_object_or_404(with_counts_version(organization.abilities), slug=ability)
+    ability = _ability(organization, ability)
+    if not whole.key:
+        # A member's page per reader; the minute moves its conversations' ages and freshness.
+        whole = member_page(
+            request, membership, "ability-page-member", {"page", "conversations"},
+            ability.pk, ability.updated_at.isoformat(), ability.counts_version,
+            *organization_version(organization), timezone.now().strftime("%Y-%m-%dT%H:%M"),
+        )  # fmt: skip
+        if whole.response:
+            return whole.response
     # Every piece is lazy (callables, QuerySets, windows): a partial reads only what it shows.
     context = {
         "organization": organization,
@@ -103,7 +135,7 @@ def ability_page(request: HttpRequest, org: str, ability: str) -> HttpResponse:
     if may_record_observations(membership):
         form = BlankForm(organization, {"ability": ability})
         context |= observation_form_context(request, organization, form, next_url=request.path)
-    context |= public.context
+    context |= whole.context
     if request.user.is_authenticated and not request.htmx:
         # `may` as the section sees it; the whole page gets the same.
         context["may"] = Permissions(membership)
@@ -115,7 +147,7 @@ def ability_page(request: HttpRequest, org: str, ability: str) -> HttpResponse:
         context,
         partials=["health", "observations", "conversations"],
     )
-    return public.keep(response)
+    return whole.keep(response)
 
 
 def ability_history_page(request: HttpRequest, org: str, ability: str) -> TemplateResponse:

@@ -3,15 +3,15 @@
 from functools import cached_property
 
 from django.db.models import Case, Prefetch, Value, When, prefetch_related_objects
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
-from django.utils import timezone
 from django.utils.safestring import SafeString
 from django.views.decorators.http import require_POST
 
 from freshness.table import organization_version
+from kit.compiled import Compiled
 from kit.fragments import cached_form_html, cached_html, fragment_key, list_key
 from kit.paging import Window
 from milestones.models import Achievement, Requirement
@@ -31,6 +31,7 @@ from organizations.access import (
 )
 from organizations.models import Membership, Organization
 from pages.forms.award import AwardForm
+from pages.kept import member_page
 from pages.rendering import render
 
 OBSERVATIONS_SHOWN = 50
@@ -63,25 +64,50 @@ def _people_list(request: HttpRequest, organization: Organization, former: bool)
     return render_to_string("milestones/people.html#people-list", context)
 
 
+# A person of an organization, with their account: compiled once, as every visit of their page
+# (kept or not) looks them up.
+PERSON = Compiled(
+    lambda org, username: Membership.objects.filter(
+        organization__slug=org, user__username=username
+    )[:1],
+    "organization",
+    "username",
+    related=["user"],
+)
+
+
 def _person(organization: Organization, username: str) -> Membership:
-    """The person, with their roles (the page names them); what the roles require is read
-    when the readiness is rendered (`_Progress.roles`)."""
-    return get_object_or_404(
-        organization.memberships.select_related("user").prefetch_related("roles"),
-        user__username=username,
-    )
+    """The person; their roles, and what those require, are read when the page is rendered
+    (`_Progress.roles`), not for a kept one."""
+    found = PERSON(organization.slug, username)
+    if not found:
+        raise Http404("No such person here.")
+    found[0].organization = organization
+    return found[0]
 
 
 @members_only
-def person_page(request: HttpRequest, org: str, username: str) -> TemplateResponse:
+def person_page(request: HttpRequest, org: str, username: str) -> HttpResponse:
     organization, membership = organization_for_member(request, org)
     person = _person(organization, username)
-    return _person_view(request, organization, membership, person)
+    # Kept per reader (what they may read, whether they may award): the evidence about the
+    # person moves their version, names, roles and the privacy rule's inputs the organization's.
+    whole = member_page(
+        request, membership, "person-page", {"page", "achievements"},
+        person.pk, person.evidence_version, *organization_version(organization),
+    )  # fmt: skip
+    if whole.response:
+        return whole.response
+    return whole.keep(_person_view(request, organization, membership, person, whole=whole.context))
 
 
-def _person_view(request, organization, membership, person, award_form=None) -> TemplateResponse:
-    """The person page, or its `progress` partial: also the answer to a refused award."""
+def _person_view(
+    request, organization, membership, person, award_form=None, whole=None
+) -> TemplateResponse:
+    """The person page, or its `progress` partial: also the answer to a refused award. `whole`
+    is the context of a page being kept (`member_page`)."""
     context = _person_context(request, organization, membership, person, award_form)
+    context |= whole or {}
     return render(
         request,
         "milestones/person.html",
@@ -137,13 +163,10 @@ def _kept_sections(request, organization, person, context) -> dict:
     """The page's progress and observations, kept rendered: the evidence about the person moves
     their version, names and the privacy rule's inputs the organization's (freshness/table.py);
     the observations are kept per reader (what they may read), the progress per whether they
-    may award (its forms, each visitor's token in them) and per day (the award's date)."""
+    may award (its forms, each visitor's token in them)."""
     versions = (person.pk, person.evidence_version, *organization_version(organization))
     params = {"page", "achievements"}
-    progress_key = list_key(
-        request, params, "person-progress", *versions, context["may_award"],
-        timezone.localdate().isoformat(),
-    )  # fmt: skip
+    progress_key = list_key(request, params, "person-progress", *versions, context["may_award"])
     observations_key = list_key(request, params, "person-observations", *versions, request.user.pk)
     context = context | {"may": Permissions(context["membership"])}
 
