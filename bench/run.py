@@ -193,35 +193,35 @@ SIGNED_IN = {
 }
 
 
-def signed_in_session(username: str, database: str) -> str:
-    """The cookies a browser of `username` sends once signed in to `database`: the session's and
-    the CSRF token's (set by the first page it was shown)."""
-    code = (
-        "import django; django.setup(); from django.test import Client; "
-        "from organizations.models import User; client = Client(); "
-        f"client.force_login(User.objects.get(username={username!r})); "
-        "assert client.get('/medium/').status_code == 200; "
-        "print('; '.join(f'{name}={client.cookies[name].value}' "
-        "for name in ('sessionid', 'csrftoken')))"
-    )
+def last_line_printed(code: str, database: str) -> str:
+    """What `code`, run in a fresh process on `database` after `django.setup()`, printed last."""
     output = subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, env=env(database), check=True,
-        capture_output=True, text=True,
+        [sys.executable, "-c", f"import django; django.setup(); {code}"], cwd=ROOT,
+        env=env(database), check=True, capture_output=True, text=True,
     ).stdout  # fmt: skip
     return output.strip().splitlines()[-1]
 
 
+def signed_in_session(username: str, database: str) -> str:
+    """The cookies a browser of `username` sends once signed in to `database`: the session's and
+    the CSRF token's (set by the first page it was shown)."""
+    return last_line_printed(
+        "from django.test import Client; from organizations.models import User; "
+        f"client = Client(); client.force_login(User.objects.get(username={username!r})); "
+        "assert client.get('/medium/').status_code == 200; "
+        "print('; '.join(f'{name}={client.cookies[name].value}' "
+        "for name in ('sessionid', 'csrftoken')))",
+        database,
+    )
+
+
 def someone(database: str) -> str:
     """The person page's person: bench-1 once grown, the demo's member before."""
-    code = (
-        "import django; django.setup(); from organizations.models import User; "
-        "print('bench-1' if User.objects.filter(username='bench-1') else 'medium-member')"
+    return last_line_printed(
+        "from organizations.models import User; "
+        "print('bench-1' if User.objects.filter(username='bench-1') else 'medium-member')",
+        database,
     )
-    output = subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, env=env(database), check=True,
-        capture_output=True, text=True,
-    ).stdout  # fmt: skip
-    return output.split()[-1]
 
 
 def serve_and_count(seconds: float, database: str) -> dict:
