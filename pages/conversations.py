@@ -6,7 +6,6 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
-from django_htmx.http import trigger_client_event
 
 from kit.numbers import whole_number
 from observations.models import Conversation, Message
@@ -22,7 +21,6 @@ from pages.forms.observation import ConversationForm, MessageForm
 from pages.rendering import render
 
 MESSAGES_PER_PAGE = 50
-CHANGED = "conversationsChanged"
 
 
 @members_only
@@ -55,10 +53,9 @@ def conversation_start(request: HttpRequest, org: str, ability: str) -> HttpResp
     if shown_from(request, organization, ability):
         context |= refreshed(request, organization, ability.pk)
         out_of_band = ["health"]
-    response = render(
+    return render(
         request, "abilities/ability.html", context, partial="conversations", out_of_band=out_of_band
     )
-    return trigger_client_event(response, CHANGED)
 
 
 def _conversation(request: HttpRequest, org: str, pk: int):

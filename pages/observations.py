@@ -9,7 +9,6 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import SafeString
-from django_htmx.http import trigger_client_event
 
 from freshness.table import organization_version
 from kit.fragments import cached_html, fragment_key
@@ -28,7 +27,6 @@ from pages.forms.observation import ObservationForm
 from pages.rendering import out_of_band, render
 
 ABILITY_PAGE = "abilities/ability.html"
-CHANGED = "observationsChanged"  # the client event that refreshes lists and health badges
 FORM_TEMPLATE = "observations/observation_form.html"
 
 
@@ -140,7 +138,7 @@ def observation_new(request: HttpRequest, org: str) -> HttpResponse:
         request, FORM_TEMPLATE, context, partial="record-observation",
         invalid=bool(form.errors), out_of_band=out_of_band,
     )  # fmt: skip
-    return trigger_client_event(response, CHANGED) if saved else response
+    return response
 
 
 def _after_delete(request, organization, membership, observation) -> HttpResponse:
@@ -215,8 +213,7 @@ def observation_delete(request: HttpRequest, org: str, pk: int) -> HttpResponse:
         fallback = _person_url(observation)
         observation.delete()
         if request.htmx:  # the card goes; on its ability's page, the list and badges with it
-            answer = _after_delete(request, organization, membership, observation)
-            return trigger_client_event(answer, CHANGED)
+            return _after_delete(request, organization, membership, observation)
         return redirect(_next_url(request, fallback))
     context = {
         "organization": organization,

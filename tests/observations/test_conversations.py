@@ -1,4 +1,3 @@
-import json
 
 import pytest
 from django.test import Client
@@ -81,7 +80,7 @@ def test_member_starts_a_conversation_without_a_reload(htmx, client, ability, me
     data = {"topic": "Moving to Go", "body": "Shall we?"}
     response = htmx.post(start_url(ability), data)
     assert response.status_code == 200
-    assert json.loads(response["HX-Trigger"]) == {"conversationsChanged": {}}
+    assert "HX-Trigger" not in response  # nothing left for the page to fetch after it
     body = response.content.decode()
     assert body.lstrip().startswith('<section class="card" id="conversations"')
     assert "Moving to Go" in body
