@@ -15,6 +15,7 @@ from django.http import HttpRequest, HttpResponse
 from django.middleware.csp import get_nonce
 from django.middleware.csrf import get_token
 from django.template.response import TemplateResponse
+from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.csp import CONTEXT_KEY as CSP_CONTEXT_KEY
 from django.utils.safestring import SafeString, mark_safe
@@ -22,6 +23,9 @@ from django.utils.safestring import SafeString, mark_safe
 from kit.release import release
 
 TIMEOUT = 24 * 60 * 60
+# A piece whose key names the minute (`this_minute`) is asked for only during it: kept a little
+# longer than that, not a day, so that a page read every minute does not fill the cache.
+MINUTE_TIMEOUT = 2 * 60
 # A kept list's address parameters are part of its key; longer values than any page number or
 # flag are not worth a cache entry of their own.
 LONGEST_KEPT_VALUE = 12
@@ -49,13 +53,19 @@ def list_key(request: HttpRequest, params: Iterable[str], kind: str, *parts) -> 
     return fragment_key(kind, *parts, *values)
 
 
-def cached_html(key: str | None, render: Callable[[], str]) -> SafeString:
+def this_minute() -> str:
+    """The clock's part of a key for a piece that shows ages in words: it moves every minute
+    (keep such a piece for `MINUTE_TIMEOUT`)."""
+    return timezone.now().strftime("%Y-%m-%dT%H:%M")
+
+
+def cached_html(key: str | None, render: Callable[[], str], timeout: int = TIMEOUT) -> SafeString:
     """The piece kept under `key`, or `render()`ed and kept; with no key, rendered only."""
     html = cache.get(key) if key else None
     if html is None:
         html = render()
         if key:
-            cache.set(key, html, TIMEOUT)
+            cache.set(key, html, timeout)
     return mark_safe(html)  # our templates' output, escaped when it was rendered
 
 
@@ -77,11 +87,13 @@ PLACEHOLDERS = {"csrf_token": CSRF_PLACEHOLDER, CSP_CONTEXT_KEY: NONCE_PLACEHOLD
 KEEPING_PAGE = "_gruuv_keeping_page"
 
 
-def cached_form_html(key: str | None, render: Callable[[dict], str], request) -> SafeString:
+def cached_form_html(
+    key: str | None, render: Callable[[dict], str], request, timeout: int = TIMEOUT
+) -> SafeString:
     """A kept piece that holds a form: `render(placeholders)` renders it with the placeholders
     in its context, and each visitor gets it with their own token; inside a page that is kept
     itself, the page gets the token once, as it is answered."""
-    html = cached_html(key, lambda: render(PLACEHOLDERS))
+    html = cached_html(key, lambda: render(PLACEHOLDERS), timeout)
     if getattr(request, KEEPING_PAGE, False):
         return html
     return mark_safe(for_visitor(html, request))  # our templates' output, escaped
@@ -96,8 +108,8 @@ class KeptPage:
     the page once rendered and answers with this visitor's token and nonce.
     """
 
-    def __init__(self, request: HttpRequest, key: str | None):
-        self.request, self.key, self.response = request, key, None
+    def __init__(self, request: HttpRequest, key: str | None, timeout: int = TIMEOUT):
+        self.request, self.key, self.response, self.timeout = request, key, None, timeout
         if key is None:
             return
         html = cache.get(key)
@@ -119,5 +131,5 @@ class KeptPage:
 
     def _store(self, response: TemplateResponse) -> None:
         html = response.content.decode()
-        cache.set(self.key, html, TIMEOUT)
+        cache.set(self.key, html, self.timeout)
         response.content = for_visitor(html, self.request)

@@ -10,7 +10,7 @@ from demo.frameworks import EXAMPLE_FRAMEWORKS
 from freshness.table import organization_version
 from health.badges import badges, freshness, needing_attention, with_health
 from kit.compiled import Compiled
-from kit.fragments import cached_html, list_key
+from kit.fragments import MINUTE_TIMEOUT, cached_html, list_key, this_minute
 from organizations.access import (
     Permissions,
     may_read_members_pages,
@@ -117,7 +117,7 @@ def ability_page(request: HttpRequest, org: str, ability: str) -> HttpResponse:
         whole = member_page(
             request, membership, "ability-page-member", {"page", "conversations"},
             ability.pk, ability.updated_at.isoformat(), ability.counts_version,
-            *organization_version(organization), timezone.now().strftime("%Y-%m-%dT%H:%M"),
+            *organization_version(organization), this_minute(), timeout=MINUTE_TIMEOUT,
         )  # fmt: skip
         if whole.response:
             return whole.response

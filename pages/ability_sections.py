@@ -6,12 +6,18 @@ from django.db.models import F
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.urls import Resolver404, resolve
-from django.utils import timezone
 
 from abilities.models import Ability
 from freshness.table import organization_version
 from health.badges import badges, with_health
-from kit.fragments import cached_form_html, cached_html, fragment_key, list_key
+from kit.fragments import (
+    MINUTE_TIMEOUT,
+    cached_form_html,
+    cached_html,
+    fragment_key,
+    list_key,
+    this_minute,
+)
 from kit.paging import Window
 from observations.models import Observation
 from organizations.models import Organization
@@ -83,12 +89,12 @@ def kept_conversations(request: HttpRequest, context: dict) -> dict:
     key = list_key(
         request, {"page", "conversations"}, "ability-conversations",
         ability.pk, ability.counts_version, *organization_version(organization),
-        context["may"].read_members_pages, timezone.now().strftime("%Y-%m-%dT%H:%M"),
+        context["may"].read_members_pages, this_minute(),
     )  # fmt: skip
     template = "abilities/ability.html#conversations"
     html = cached_form_html(
         key, lambda placeholders: render_to_string(template, context | placeholders, request),
-        request,
+        request, MINUTE_TIMEOUT,
     )  # fmt: skip
     return {"conversations_html": html}
 

@@ -95,7 +95,12 @@ def public_ability_page(request: HttpRequest, org: str, ability: str) -> KeptPag
 
 
 def member_page(
-    request: HttpRequest, membership: Membership | None, kind: str, params: set[str], *versions
+    request: HttpRequest,
+    membership: Membership | None,
+    kind: str,
+    params: set[str],
+    *versions,
+    timeout: int = TIMEOUT,
 ) -> KeptPage:
     """A member's full page, kept per reader under `versions` (those of what the page shows)
     and the reader's own: who they are, whether they are staff (the header's Admin link), and
@@ -106,9 +111,8 @@ def member_page(
         return KeptPage(request, None)
     user = request.user
     belongs = tuple(organization_version(own.organization) for own in memberships_of(request))
-    return KeptPage(
-        request, list_key(request, params, kind, *versions, (user.pk, user.is_staff, belongs))
-    )
+    key = list_key(request, params, kind, *versions, (user.pk, user.is_staff, belongs))
+    return KeptPage(request, key, timeout)
 
 
 # The versions' lookup, compiled once per process from its QuerySet (so the public-reading rule

@@ -4,14 +4,16 @@ ever another answer's."""
 
 import datetime
 import re
+import time
 
 import pytest
 import time_machine
+from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from kit.fragments import CSRF_PLACEHOLDER, NONCE_PLACEHOLDER
+from kit.fragments import CSRF_PLACEHOLDER, MINUTE_TIMEOUT, NONCE_PLACEHOLDER
 from observations.models import Observation
 from organizations.models import Membership, User
 from tests.factories import (
@@ -154,3 +156,17 @@ def test_a_partial_is_never_the_kept_page(client, htmx, manager, evidence):
     client.get(ABILITY_PAGE)  # kept
     partial = htmx.get(ABILITY_PAGE, target="observations").content.decode()
     assert "<html" not in partial and 'id="observations"' in partial
+
+
+def test_what_is_kept_for_the_minute_expires_in_minutes(client, manager, evidence):
+    """A page read every minute leaves one entry a minute behind it, gone soon after, not a
+    day's worth of them; what only versions key stays the day."""
+    client.force_login(manager.user)
+    client.get(ABILITY_PAGE)
+    expiring = {
+        key.split(":")[2]: expiry - time.time()
+        for key, expiry in cache._expire_info.items()  # local memory's own record
+    }
+    for kind in ("ability-page-member", "ability-conversations"):
+        assert 0 < expiring[kind] <= MINUTE_TIMEOUT, kind
+    assert expiring["ability-framework"] > 60 * 60
