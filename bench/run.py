@@ -47,6 +47,7 @@ PAGES = [
     ("/medium/abilities/servers/history/", None),
     ("/medium/roles/", None),
     ("/medium/roles/builder/", "medium-member"),
+    ("/medium/growth/", "medium-member"),
     ("/medium/people/", "medium-manager"),
     ("/medium/people/{someone}/", "medium-manager"),
     ("/medium/observations/new/", "medium-manager"),

@@ -8,6 +8,7 @@ from pages import (
     ability_picker,
     accounts,
     conversations,
+    growth,
     invitations,
     observations,
     organization_settings,
@@ -67,6 +68,7 @@ organization_patterns = [
     path("roles/<slug:role>/", roles.role_page, name="role"),
     path("search/people/", people_picker.people_search, name="people_search"),
     path("search/abilities/", ability_picker.abilities_search, name="abilities_search"),
+    path("growth/", growth.my_growth, name="my_growth"),
     path("people/", people.people, name="people"),
     path("people/<str:username>/", people.person_page, name="person"),
     path(

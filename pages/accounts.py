@@ -127,11 +127,12 @@ def signup_address(request: HttpRequest) -> TemplateResponse:
 
 @login_required
 def landing(request: HttpRequest) -> HttpResponse:
-    """Where signing in leads: your organization, or the list of them when you have several."""
+    """Where signing in leads: your growth in your organization, or the list of organizations
+    when you have several."""
     own = Organization.objects.filter(memberships__user=request.user, memberships__active=True)
     only = list(own[:2])
     if len(only) == 1:
-        return redirect("organization", only[0].slug)
+        return redirect("my_growth", only[0].slug)
     return redirect("home")
 
 

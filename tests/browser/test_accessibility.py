@@ -27,6 +27,8 @@ PUBLIC = [
     "/medium/abilities/no-such-ability/",  # our 404
 ]
 MEMBERS = [
+    "/medium/growth/",
+    "/medium/growth/?role=builder",
     "/medium/people/",
     "/medium/people/medium-member/",
     "/medium/observations/new/",

@@ -249,13 +249,13 @@ def test_profile_changes_name_and_email(client, member):
     assert member.user.email == "ada@example.org"
 
 
-def test_signing_in_lands_on_your_organization(client, member):
+def test_signing_in_lands_on_your_growth_in_your_organization(client, member):
     member.user.set_password("a long passphrase")
     member.user.save()
     response = client.post(
         reverse("login"), {"username": member.user.username, "password": "a long passphrase"}
     )
-    assert client.get(response["Location"])["Location"] == "/medium/"
+    assert client.get(response["Location"])["Location"] == "/medium/growth/"
 
 
 def test_a_new_organization_starts_from_an_example_in_one_click(client, admin, organization):
