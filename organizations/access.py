@@ -137,6 +137,24 @@ def is_managed_by(person: Membership, membership: Membership) -> bool:
     return is_above(membership, person)
 
 
+def may_see_standing(membership: Membership | None, person: Membership) -> bool:
+    """A person's standing (journey miles, milestones held, readiness for roles) is for
+    themselves, their management chain and the admins; for every member where the organization
+    opens journeys to all (`members_see_journeys`)."""
+    if membership is None:
+        return False
+    if membership.pk == person.pk or may_administer(membership):
+        return True
+    return membership.organization.members_see_journeys or is_managed_by(person, membership)
+
+
+def may_see_everyone_s_standing(membership: Membership | None) -> bool:
+    """Whether `may_see_standing` is true of every member: an admin, or journeys open to all."""
+    return membership is not None and (
+        may_administer(membership) or membership.organization.members_see_journeys
+    )
+
+
 def may_change_observation(membership: Membership | None, observation) -> bool:
     """Only the observer edits or deletes an observation."""
     return membership is not None and observation.observer_id == membership.pk
@@ -180,6 +198,7 @@ class Permissions:
         self.record_observation_of = _Rule(may_record_observation_of, membership)
         self.see_my_team = may_see_my_team(membership)
         self.award_milestones = _Rule(may_award_milestones, membership)
+        self.see_standing_of = _Rule(may_see_standing, membership)
         self.change_observation = _Rule(may_change_observation, membership)
         self.edit_message = _Rule(may_edit_message, membership)
         self.delete_message = _Rule(may_delete_message, membership)

@@ -25,6 +25,9 @@ from observations.models import Observation
 from organizations.access import (
     Permissions,
     may_award_milestones,
+    may_record_observations,
+    may_see_everyone_s_standing,
+    may_see_standing,
     members_only,
     organization_for_member,
     require,
@@ -44,13 +47,17 @@ CHART_ROWS = 40
 def people(request: HttpRequest, org: str) -> TemplateResponse:
     organization, membership = organization_for_member(request, org)
     former = request.GET.get("former") == "1"
-    key = list_key(request, {"page", "former"}, "people-list", *organization_version(organization))
-    listing = cached_html(key, lambda: _people_list(request, organization, former))
+    # Whose journeys the reader sees (`may_see_standing`): everyone's, or their chain's.
+    sees = "everyone" if may_see_everyone_s_standing(membership) else membership.pk
+    key = list_key(
+        request, {"page", "former"}, "people-list", *organization_version(organization), sees
+    )
+    listing = cached_html(key, lambda: _people_list(request, organization, membership, former))
     context = {"organization": organization, "membership": membership, "former": former}
     return render(request, "milestones/people.html", context | {"people_list": listing})
 
 
-def _people_list(request: HttpRequest, organization: Organization, former: bool) -> str:
+def _people_list(request: HttpRequest, organization: Organization, membership, former) -> str:
     members = (
         organization.memberships.filter(active=not former)
         .select_related("user")
@@ -60,7 +67,16 @@ def _people_list(request: HttpRequest, organization: Organization, former: bool)
     page = Window(members, request.GET.get("page"), PEOPLE_PER_PAGE)
     highest = highest_milestones(Achievement.objects.filter(membership__in=list(page)))
     rows = [(person, journey_miles(highest[person.pk])) for person in page]
-    context = {"request": request, "organization": organization, "rows": rows, "page": page}
+    context = {
+        "request": request,
+        "organization": organization,
+        "rows": rows,
+        "page": page,
+        "may": Permissions(membership),
+        # A journey column where the reader may see journeys other than their own.
+        "journeys": organization.uses_miles
+        and (may_see_everyone_s_standing(membership) or may_record_observations(membership)),
+    }
     return render_to_string("milestones/people.html#people-list", context)
 
 
@@ -166,7 +182,10 @@ def _kept_sections(request, organization, person, context) -> dict:
     may award (its forms, each visitor's token in them)."""
     versions = (person.pk, person.evidence_version, *organization_version(organization))
     params = {"page", "achievements"}
-    progress_key = list_key(request, params, "person-progress", *versions, context["may_award"])
+    standing = may_see_standing(context["membership"], person)
+    progress_key = list_key(
+        request, params, "person-progress", *versions, context["may_award"], standing
+    )
     observations_key = list_key(request, params, "person-observations", *versions, request.user.pk)
     context = context | {"may": Permissions(context["membership"])}
 

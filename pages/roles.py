@@ -13,6 +13,7 @@ from milestones.models import Achievement
 from milestones.progress import check_requirements, highest_milestones, requirements_met
 from organizations.access import (
     may_read_members_pages,
+    may_see_standing,
     organization_for_reader,
 )
 from organizations.models import Organization
@@ -51,25 +52,34 @@ def role_page(request: HttpRequest, org: str, role: str) -> TemplateResponse:
         REQUIREMENTS_PER_PAGE,
         "requirements",
     )
-    holders, page = [], None
-    if may_read_members_pages(membership):  # who holds a role, and how ready, is for members
+    holders, page, every, readiness = [], None, [], False
+    if may_read_members_pages(membership):  # who holds a role is for members
         people = role.holders.active().select_related("user").order_by("user__username")
         page = Window(people, request.GET.get("page"), HOLDERS_PER_PAGE)
-        every = list(role.requirements.values_list("ability_id", "level"))
-        achievements = Achievement.objects.filter(
-            membership__in=list(page), milestone__ability__in=role.requirements.values("ability")
-        )
-        highest = highest_milestones(achievements)
+        # How ready each is: for those whose standing the reader may see (themselves, their
+        # reports, everyone for an admin or where journeys are open to all).
+        seen = [person for person in page if may_see_standing(membership, person)]
+        readiness = bool(seen)
+        highest = {}
+        if seen:
+            every = list(role.requirements.values_list("ability_id", "level"))
+            achievements = Achievement.objects.filter(
+                membership__in=seen, milestone__ability__in=role.requirements.values("ability")
+            )
+            highest = highest_milestones(achievements)
         for person in page:
-            shown = check_requirements(requirements, highest[person.pk])
-            met = requirements_met(every, highest[person.pk])
-            holders.append((person, shown, met))
+            if person in seen:
+                shown = check_requirements(requirements, highest[person.pk])
+                holders.append((person, shown, requirements_met(every, highest[person.pk])))
+            else:
+                holders.append((person, None, None))
     context = {
         "organization": organization,
         "membership": membership,
         "role": role,
         "requirements": requirements,
-        "requirement_count": len(every) if page is not None else None,
+        "requirement_count": len(every) if readiness else None,
+        "readiness": readiness,
         "holders": holders,
         "page": page,
     }

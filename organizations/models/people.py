@@ -135,6 +135,11 @@ class Organization(models.Model):
     uses_miles = models.BooleanField(
         default=False, help_text="Milestones add miles to a person's journey."
     )
+    members_see_journeys = models.BooleanField(
+        default=False,
+        help_text="Every member sees every colleague's journey, milestones and readiness; "
+        "otherwise only the person, their managers and the admins do.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     people_version = models.PositiveBigIntegerField(
         default=0,

@@ -259,11 +259,12 @@ class ProfileForm(forms.ModelForm):
 class OrganizationSettingsForm(forms.ModelForm):
     class Meta:
         model = Organization
-        fields = ["name", "slug", "is_public", "uses_miles"]
+        fields = ["name", "slug", "is_public", "uses_miles", "members_see_journeys"]
         labels = {
             "slug": "Address",
             "is_public": "Public: anyone may read the framework",
             "uses_miles": "Milestones add miles to a person's journey",
+            "members_see_journeys": "Members see each other's journeys",
         }
         help_texts = {"slug": "The framework lives at /<address>/; old links stop working."}
         error_messages = {"slug": {"invalid": ADDRESS_FORMAT, "max_length": ADDRESS_FORMAT}}

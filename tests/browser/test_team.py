@@ -10,7 +10,7 @@ def test_an_admin_invites_the_invitee_joins_and_their_manager_observes_them(
     chromium, page, demo_server, output_dir
 ):
     sign_in(page, demo_server, "medium-admin")
-    assert page.url == f"{demo_server}/medium/"  # signing in lands on the organization
+    assert page.url == f"{demo_server}/medium/growth/"  # signing in lands on my growth
     page.get_by_role("link", name="Team", exact=True).click()
     page.get_by_label("Email").fill("nova@example.com")
     page.get_by_label("Level").select_option(label="Member")
