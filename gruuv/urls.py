@@ -89,6 +89,11 @@ organization_patterns = [
     ),
     path("observations/<int:pk>/edit/", observations.observation_edit, name="observation_edit"),
     path(
+        "observations/<int:pk>/consent/",
+        observations.observation_consent,
+        name="observation_consent",
+    ),
+    path(
         "observations/<int:pk>/delete/",
         observations.observation_delete,
         name="observation_delete",

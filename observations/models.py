@@ -38,7 +38,9 @@ def readable_by(user) -> Q:
     versions (each is judged by the privacy it had).
     """
     P = Privacy
-    public = Q(privacy=P.PUBLIC_TO_WORLD)
+    # Public needs the consent of the person observed; until then it reads as "Everyone at
+    # the organization" (`Observation.publicly_recognized_at`).
+    public = Q(privacy=P.PUBLIC_TO_WORLD, publicly_recognized_at__isnull=False)
     if user is None or not user.is_authenticated:
         return public
     mine = Membership.objects.filter(user=user, active=True).order_by()
@@ -52,7 +54,12 @@ def readable_by(user) -> Q:
         | Q(observer__in=mine)
         | Q(
             subject__in=mine,
-            privacy__in=[P.OBSERVED_ONLY, P.OBSERVED_AND_MANAGERS, P.PUBLIC_TO_COMPANY],
+            privacy__in=[
+                P.OBSERVED_ONLY,
+                P.OBSERVED_AND_MANAGERS,
+                P.PUBLIC_TO_COMPANY,
+                P.PUBLIC_TO_WORLD,
+            ],
         )
         | (
             managed
@@ -61,7 +68,10 @@ def readable_by(user) -> Q:
                 | (Q(privacy=P.MANAGERS_ONLY) & ~Q(subject__in=mine))
             )
         )
-        | Q(organization__in=mine.values("organization"), privacy=P.PUBLIC_TO_COMPANY)
+        | Q(
+            organization__in=mine.values("organization"),
+            privacy__in=[P.PUBLIC_TO_COMPANY, P.PUBLIC_TO_WORLD],
+        )
     )
 
 
@@ -92,6 +102,9 @@ class Observation(SavedAtomically):
     privacy = models.CharField(
         max_length=25, choices=Privacy, default=Privacy.OBSERVED_AND_MANAGERS
     )
+    # When the person observed agreed to show a Public observation publicly; an edit of what it
+    # says asks them again (`ObservationForm`).
+    publicly_recognized_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -99,6 +112,20 @@ class Observation(SavedAtomically):
     # Every edit and deletion is kept, with who made it, so an edit can be audited (admin shows
     # the versions on the observation's page). Timestamps are the record's own.
     history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
+
+    @property
+    def awaits_consent(self) -> bool:
+        """A Public observation the person observed has not agreed to show publicly yet."""
+        return self.privacy == Privacy.PUBLIC_TO_WORLD and self.publicly_recognized_at is None
+
+    @property
+    def privacy_label(self) -> str:
+        """Who reads it now: a Public one reads as the organization's until consent."""
+        if self.awaits_consent:
+            return "Everyone at the organization · public once agreed"
+        if self.privacy == Privacy.PUBLIC_TO_WORLD:
+            return "Public · publicly recognized"
+        return self.get_privacy_display()
 
     organization_lookup = "organization"
 

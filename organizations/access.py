@@ -155,6 +155,16 @@ def may_see_everyone_s_standing(membership: Membership | None) -> bool:
     )
 
 
+def may_consent_to_public(membership: Membership | None, observation) -> bool:
+    """Only the person observed agrees to show a Public observation publicly, or withdraws."""
+    return (
+        membership is not None
+        and membership.active
+        and observation.subject_id == membership.pk
+        and observation.privacy == "public_to_world"
+    )
+
+
 def may_change_observation(membership: Membership | None, observation) -> bool:
     """Only the observer edits or deletes an observation."""
     return membership is not None and observation.observer_id == membership.pk
@@ -200,5 +210,6 @@ class Permissions:
         self.award_milestones = _Rule(may_award_milestones, membership)
         self.see_standing_of = _Rule(may_see_standing, membership)
         self.change_observation = _Rule(may_change_observation, membership)
+        self.consent_to_public = _Rule(may_consent_to_public, membership)
         self.edit_message = _Rule(may_edit_message, membership)
         self.delete_message = _Rule(may_delete_message, membership)

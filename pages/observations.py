@@ -9,12 +9,14 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import SafeString
+from django.views.decorators.http import require_POST
 
 from freshness.table import organization_version
 from kit.fragments import cached_html, fragment_key
 from observations.models import Observation
 from organizations.access import (
     may_change_observation,
+    may_consent_to_public,
     may_record_observations,
     members_only,
     organization_for_member,
@@ -204,6 +206,31 @@ def observation_edit(request: HttpRequest, org: str, pk: int) -> HttpResponse:
         "observation": observation,
     }
     return render(request, FORM_TEMPLATE, context, invalid=bool(form.errors))
+
+
+@members_only
+@require_POST
+def observation_consent(request: HttpRequest, org: str, pk: int) -> HttpResponse:
+    """The person observed agrees to show a Public observation publicly, or withdraws; then back
+    to the page they were on."""
+    organization, membership = organization_for_member(request, org)
+    observation = get_object_or_404(
+        Observation.objects.visible_to(request.user).filter(organization=organization), pk=pk
+    )
+    require(
+        may_consent_to_public(membership, observation),
+        "Only the person observed decides whether a Public observation is shown publicly.",
+    )
+    agree = request.POST.get("consent") == "agree"
+    observation.publicly_recognized_at = timezone.now() if agree else None
+    observation.save(update_fields=["publicly_recognized_at"])
+    messages.success(
+        request,
+        "It shows on the public ability page now."
+        if agree
+        else "It no longer shows publicly; everyone at the organization still reads it.",
+    )
+    return redirect(_next_url(request, _person_url(observation)))
 
 
 @members_only

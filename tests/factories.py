@@ -123,6 +123,10 @@ class ObservationFactory(factory.django.DjangoModelFactory):
     story = "Took the lead when the queue backed up."
     observed_on = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=1))
     privacy = Observation.Privacy.OBSERVED_AND_MANAGERS
+    # A Public one as the person observed agreed to it; tests of consent set None.
+    publicly_recognized_at = factory.LazyAttribute(
+        lambda o: timezone.now() if o.privacy == Observation.Privacy.PUBLIC_TO_WORLD else None
+    )
 
 
 class ConversationFactory(factory.django.DjangoModelFactory):

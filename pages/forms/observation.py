@@ -30,7 +30,10 @@ class ObservationForm(forms.ModelForm):
     )
     privacy = forms.ChoiceField(
         label="Who may read it",
-        help_text="Managers are the person's managers up their reporting line, and the admins.",
+        help_text="Managers are the person's managers up their reporting line, and the admins. "
+        "“Me and managers” is hidden from the person observed. “Public” shows on the public "
+        "ability page only once the person observed agrees; until then it reads as everyone "
+        "at the organization.",
         choices=Observation.Privacy.choices,
         initial=Observation.Privacy.OBSERVED_AND_MANAGERS,
     )
@@ -60,6 +63,14 @@ class ObservationForm(forms.ModelForm):
         ].help_text = f"The day you saw it, today at the latest ({date_format(today, 'j M Y')})."
         if not self.instance.pk:
             self.fields["observed_on"].initial = timezone.localdate
+
+    # A change of what it says asks the person observed again before it is public.
+    CONSENTED_TO = {"subject", "ability", "level", "story", "observed_on", "privacy"}
+
+    def save(self, commit: bool = True) -> Observation:
+        if self.instance.pk and self.CONSENTED_TO & set(self.changed_data):
+            self.instance.publicly_recognized_at = None
+        return super().save(commit)
 
     def clean_story(self) -> str:
         story = self.cleaned_data["story"].strip()

@@ -108,6 +108,13 @@ def test_an_observation_recorded_through_the_form_shows(
         },
     )
     assert response.status_code == 302, response.content.decode()[:2000]
+    # Public once the person observed agrees: not before, and at once after.
+    assert "Wrote the runbook everyone now uses." not in now_shown(client, page)
+    observed = Client()
+    observed.force_login(subject.user)
+    pk = Observation.objects.get(story="Wrote the runbook everyone now uses.").pk
+    consent = reverse("observation_consent", args=[servers.organization.slug, pk])
+    assert observed.post(consent, {"consent": "agree"}).status_code == 302
     assert "Wrote the runbook everyone now uses." in now_shown(client, page)
 
 

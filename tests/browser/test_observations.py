@@ -41,7 +41,16 @@ def test_manager_records_a_public_observation_without_a_reload(page, demo_server
     assert sent == [f"POST {demo_server}/medium/observations/new/"]
     page.screenshot(path=output_dir / "servers-after-recording.png", full_page=True)
 
-    # Anyone at all now reads it on the ability page.
+    # Not public until the person observed agrees: signed out, the page does not show it.
+    page.context.clear_cookies()
+    page.goto(f"{demo_server}/medium/abilities/servers/")
+    expect(page.locator("#observations")).not_to_contain_text("Split the feed service")
+    # They agree, from the card on the ability page; then anyone at all reads it.
+    sign_in(page, demo_server, "medium-member")
+    page.goto(f"{demo_server}/medium/abilities/servers/")
+    expect(page.locator("#observations")).to_contain_text("public once agreed")
+    page.get_by_role("button", name="Show it on the public ability page").click()
+    expect(page.get_by_role("status")).to_contain_text("It shows on the public ability page now.")
     page.context.clear_cookies()
     page.goto(f"{demo_server}/medium/abilities/servers/")
     expect(page.locator("#observations")).to_contain_text("Split the feed service")

@@ -164,6 +164,7 @@ class Command(BaseCommand):
         privacies = Observation.Privacy.values
         today = timezone.localdate()
         pick, rand = self.random.choice, self.random.randint
+        now = timezone.now()
         rows = (
             Observation(
                 organization=org,
@@ -173,9 +174,13 @@ class Command(BaseCommand):
                 level=rand(1, 5),
                 story="Took the lead when the queue backed up, and wrote it down after.",
                 observed_on=today - timedelta(days=rand(0, 700)),
-                privacy=pick(privacies),
+                privacy=privacy,
+                # Half of the Public ones agreed to by the person observed, half awaiting it.
+                publicly_recognized_at=now
+                if privacy == Observation.Privacy.PUBLIC_TO_WORLD and rand(0, 1)
+                else None,
             )
-            for _ in range(count)
+            for privacy in (pick(privacies) for _ in range(count))
         )
         for chunk in batched(rows):
             Observation.objects.bulk_create(chunk)

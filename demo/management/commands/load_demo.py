@@ -131,6 +131,8 @@ class Command(BaseCommand):
                 privacy=privacy,
                 observed_on=today - timedelta(days=days),
                 story=story,
+                # The person observed agreed to show the demo's Public ones publicly.
+                publicly_recognized_at=timezone.now() if privacy == "public_to_world" else None,
             )
         for slug, holder, level, awarded_by, days in STORY_ACHIEVEMENTS:
             Achievement.objects.create(
