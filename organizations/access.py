@@ -143,9 +143,11 @@ def may_see_standing(membership: Membership | None, person: Membership) -> bool:
     opens journeys to all (`members_see_journeys`)."""
     if membership is None:
         return False
-    if membership.pk == person.pk or may_administer(membership):
-        return True
-    return membership.organization.members_see_journeys or is_managed_by(person, membership)
+    return (
+        membership.pk == person.pk
+        or may_see_everyone_s_standing(membership)
+        or is_managed_by(person, membership)
+    )
 
 
 def may_see_everyone_s_standing(membership: Membership | None) -> bool:
@@ -161,7 +163,7 @@ def may_consent_to_public(membership: Membership | None, observation) -> bool:
         membership is not None
         and membership.active
         and observation.subject_id == membership.pk
-        and observation.privacy == "public_to_world"
+        and observation.privacy == observation.Privacy.PUBLIC_TO_WORLD
     )
 
 

@@ -31,10 +31,13 @@ ROLES_OFFERED = 200  # a framework file holds at most 200 roles (framework/limit
 class Gap:
     """One requirement on an ability, as the person stands against it."""
 
-    role: Role
-    requirement: Requirement
+    requirement: Requirement  # with its role
     held: int
     mine: bool  # one of their own roles, not the one they compare with
+
+    @property
+    def role(self) -> Role:
+        return self.requirement.role
 
     @property
     def met(self) -> bool:
@@ -156,7 +159,7 @@ def _rows(request, membership, page, requirements, highest, mine: set[int]) -> l
     for ability in shown:
         held = level_held(highest, ability.pk)
         gaps = [
-            Gap(requirement.role, requirement, held, requirement.role_id in mine)
+            Gap(requirement, held, requirement.role_id in mine)
             for requirement in requirements
             if requirement.ability_id == ability.pk
         ]
