@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "abilities",
     "milestones",
     "observations",
+    "checkins",  # check-ins and their rounds, on the evidence
     "freshness",  # the features: which rows move which version of the kept pages
     "health",  # configuration health over the domain's rows
     "framework",  # framework files: export, import, their admin pages and commands

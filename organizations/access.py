@@ -157,6 +157,44 @@ def may_see_everyone_s_standing(membership: Membership | None) -> bool:
     )
 
 
+def may_read_check_in(membership: Membership | None, check_in) -> bool:
+    """A check-in is for its person, their management chain and the admins: nobody else, even
+    where journeys are open to all (a 404 to them)."""
+    if membership is None:
+        return False
+    person = check_in.person
+    return (
+        membership.pk == person.pk
+        or may_administer(membership)
+        or is_managed_by(person, membership)
+    )
+
+
+def check_in_side(membership: Membership | None, check_in) -> str | None:
+    """Which side of a check-in a reader proposes on: "person" for its person, "manager" for
+    their chain and the admins; None for a reader who may not, or a closed check-in."""
+    if not may_read_check_in(membership, check_in) or not check_in.person.active:
+        return None
+    return "person" if membership.pk == check_in.person_id else "manager"
+
+
+def may_open_check_in(membership: Membership | None, person: Membership) -> bool:
+    """A person opens a check-in for themselves; their chain and the admins for them."""
+    if membership is None or not person.active:
+        return False
+    return membership.pk == person.pk or may_award_milestones(membership, person)
+
+
+def may_finalize_check_in(membership: Membership | None, check_in) -> bool:
+    """The manager side finalizes (a manager in the chain, or an admin), never the person."""
+    return check_in_side(membership, check_in) == "manager"
+
+
+def may_open_rounds(membership: Membership | None) -> bool:
+    """Admins open rounds for anyone; managers for their reports."""
+    return may_record_observations(membership)
+
+
 def may_consent_to_public(membership: Membership | None, observation) -> bool:
     """Only the person observed agrees to show a Public observation publicly, or withdraws."""
     return (
@@ -213,5 +251,9 @@ class Permissions:
         self.see_standing_of = _Rule(may_see_standing, membership)
         self.change_observation = _Rule(may_change_observation, membership)
         self.consent_to_public = _Rule(may_consent_to_public, membership)
+        self.read_check_in = _Rule(may_read_check_in, membership)
+        self.open_check_in = _Rule(may_open_check_in, membership)
+        self.finalize_check_in = _Rule(may_finalize_check_in, membership)
+        self.open_rounds = may_open_rounds(membership)
         self.edit_message = _Rule(may_edit_message, membership)
         self.delete_message = _Rule(may_delete_message, membership)

@@ -25,6 +25,10 @@ SECTIONS = {
     "roles": ("roles", {"role"}),
     "people": ("people", {"person"}),
     "my_team": ("my_team", set()),
+    "check_ins": (
+        "check_ins",
+        {"check_in", "check_in_new", "check_in_round", "check_in_round_new"},
+    ),
     "team": ("team", {"member_edit", "member_deactivate", "organization_settings"}),
 }
 CURRENT = {own: {section: "page"} for section, (own, _) in SECTIONS.items()} | {

@@ -17,6 +17,7 @@ FLOORS = (
     ("abilities",),
     ("milestones",),
     ("observations",),
+    ("checkins",),
     ("freshness",),
     ("health",),
     ("framework",),

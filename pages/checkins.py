@@ -1,0 +1,526 @@
+"""Check-ins: the list (mine, my reports', rounds), opening one, the check-in itself with each
+side's proposals, finalizing and acknowledging it, its CSV export, and rounds.
+
+Who reads a check-in is `access.may_read_check_in`, asked of the row the one lookup below
+(`_check_in`) found: anyone else gets a 404, as for an object they may not know exists. Every
+list is a page at a time; the check-in page reads a fixed number of queries whatever the
+organization's size (at most `MOST_ABILITIES` abilities, a few observations each).
+"""
+
+import csv
+
+from django.contrib import messages
+from django.db.models import Case, Count, F, IntegerField, Prefetch, Q, Value, When
+from django.db.models.expressions import Window as Over
+from django.db.models.functions import RowNumber
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from checkins.models import UNFINISHED, CheckIn, Citation, Round, Side, State
+from checkins.workflow import (
+    Refused,
+    acknowledge,
+    finalize,
+    open_check_in,
+    open_round,
+    required_abilities,
+    save_proposal,
+)
+from kit.paging import Window
+from milestones.models import Milestone
+from milestones.progress import highest_milestones
+from observations.models import Observation
+from organizations.access import (
+    check_in_side,
+    may_administer,
+    may_open_check_in,
+    may_open_rounds,
+    may_read_check_in,
+    members_only,
+    organization_for_member,
+    require,
+)
+from organizations.models import Membership
+from pages.forms.checkin import (
+    AcknowledgeForm,
+    FinalizeForm,
+    OpenCheckInForm,
+    ProposalForm,
+    RoundForm,
+)
+from pages.rendering import render
+
+PER_PAGE = 20
+CITABLE = 5  # the latest observations offered to cite, per ability
+CANDIDATES = 40  # abilities offered when opening a check-in
+
+
+# The list
+
+
+@members_only
+def check_ins(request: HttpRequest, org: str) -> HttpResponse:
+    """Mine (or one person's, `?person=`), my reports' under way, and rounds."""
+    organization, membership = organization_for_member(request, org)
+    person = membership
+    if username := request.GET.get("person"):
+        person = _person(organization, username)
+        if not may_read_check_in(membership, _Of(person)):
+            raise Http404("No such person here.")
+    history = Window(
+        lambda: _listed(CheckIn.objects.filter(person=person)),
+        request.GET.get("page"),
+        PER_PAGE,
+    )
+    context = {
+        "organization": organization,
+        "membership": membership,
+        "person": person,
+        "history": history,
+        "may_open": may_open_check_in(membership, person),
+    }
+    if person == membership and may_open_rounds(membership):
+        context["reports"] = Window(
+            lambda: _listed(_managed(organization, membership).unfinished()).order_by(
+                F("round__due_on").asc(nulls_last=True), "created_at", "pk"
+            ),
+            request.GET.get("reports"),
+            PER_PAGE,
+            "reports",
+        )
+        context["rounds"] = Window(
+            lambda: _rounds(organization, membership), request.GET.get("rounds"), PER_PAGE, "rounds"
+        )
+    return render(request, "checkins/check_ins.html", context)
+
+
+class _Of:
+    """A stand-in check-in of `person`, to ask who reads their check-ins."""
+
+    def __init__(self, person: Membership):
+        self.person, self.person_id = person, person.pk
+
+
+def _listed(check_ins):
+    return check_ins.select_related("person__user", "round").with_state()
+
+
+def _managed(organization, membership):
+    """The check-ins a manager side reads beyond their own: their reports' (everyone's for an
+    admin)."""
+    found = CheckIn.objects.filter(organization=organization).exclude(person=membership)
+    if may_administer(membership):
+        return found
+    return found.filter(person__in=Membership.objects.reports_of(membership))
+
+
+def _rounds(organization, membership):
+    rounds = organization.check_in_rounds.all()
+    if not may_administer(membership):
+        rounds = rounds.filter(opened_by=membership)
+    return rounds.select_related("opened_by__user")
+
+
+def _person(organization, username: str) -> Membership:
+    return get_object_or_404(
+        organization.memberships.select_related("user"), user__username=username
+    )
+
+
+# Opening one
+
+
+@members_only
+def check_in_new(request: HttpRequest, org: str) -> HttpResponse:
+    organization, membership = organization_for_member(request, org)
+    person = membership
+    if username := request.GET.get("person") or request.POST.get("person"):
+        person = _person(organization, username)
+    if not may_open_check_in(membership, person):
+        if person == membership or may_read_check_in(membership, _Of(person)):
+            require(False, "Check-ins are for active members, opened by them or their managers.")
+        raise Http404("No such person here.")
+    under_way = CheckIn.objects.filter(person=person, finalized_at__isnull=True).first()
+    if under_way is not None:
+        messages.info(request, f"{person.user} has a check-in under way already: here it is.")
+        return redirect("check_in", organization.slug, under_way.pk)
+    required = set(required_abilities([person]).get(person.pk, []))
+    candidates = _candidates(organization, person, required)
+    form = OpenCheckInForm(organization, candidates, required, data=request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            check_in = open_check_in(person, membership, form.cleaned_data["chosen"])
+        except Refused as refusal:
+            form.add_error(None, str(refusal))
+        else:
+            messages.success(request, "Check-in opened. Propose a milestone for each ability.")
+            return redirect("check_in", organization.slug, check_in.pk)
+    context = {
+        "organization": organization,
+        "membership": membership,
+        "person": person,
+        "form": form,
+    }
+    return render(request, "checkins/check_in_new.html", context, invalid=bool(form.errors))
+
+
+def _candidates(organization, person, required: set[int]) -> list:
+    """The abilities offered: required ones, then ones held or observed on, by name; bounded."""
+    held = person.achievements.values("milestone__ability")
+    observed = Observation.objects.filter(subject=person).values("ability")
+    rows = (
+        organization.abilities.filter(Q(pk__in=required) | Q(pk__in=held) | Q(pk__in=observed))
+        .only("name", "slug")
+        .order_by("name", "pk")[: CANDIDATES * 2]
+    )
+    ranked = sorted(rows, key=lambda ability: (ability.pk not in required, ability.name.casefold()))
+    return ranked[:CANDIDATES]
+
+
+# One check-in
+
+
+def _check_in(request: HttpRequest, org: str, pk: int):
+    """The check-in, for its readers only: a 404 to anyone else."""
+    organization, membership = organization_for_member(request, org)
+    check_in = get_object_or_404(
+        CheckIn.objects.filter(organization=organization).select_related(
+            "person__user", "round", "opened_by__user", "finalized_by__user",
+            "manager_submitted_by__user",
+        ),
+        pk=pk,
+    )  # fmt: skip
+    check_in.person.organization = organization
+    if not may_read_check_in(membership, check_in):
+        raise Http404("No such check-in here.")
+    return organization, membership, check_in
+
+
+class _Sheet:
+    """What the check-in page shows of each ability, read in a fixed number of queries: the
+    items with their abilities, the ladders, what is held, the observations each side cited and
+    the reader may read, and the ones the reader may cite."""
+
+    def __init__(self, request, check_in, side: str | None):
+        self.check_in, self.side = check_in, side
+        person = check_in.person
+        self.items = list(
+            check_in.items.select_related("ability").prefetch_related(
+                Prefetch("ability__milestones", queryset=Milestone.objects.order_by("level"))
+            )
+        )
+        self.held = highest_milestones(person.achievements.all())[person.pk]
+        readable = Observation.objects.visible_to(request.user)
+        cited = (
+            Citation.objects.filter(item__check_in=check_in, observation__in=readable)
+            .select_related("observation__observer__user", "observation__subject__user")
+            .select_related("observation__ability")
+        )
+        self.cited: dict[tuple[int, str], list] = {}
+        for citation in cited:
+            self.cited.setdefault((citation.item_id, citation.side), []).append(citation)
+        for item in self.items:
+            item.cited_by_side = [c.observation_id for c in self.cited.get((item.pk, side), [])]
+        self.citable: dict[int, list] = {}
+        if side and not check_in.finished:
+            latest = (
+                readable.filter(subject=person, ability__in=[i.ability_id for i in self.items])
+                .annotate(
+                    rank=Over(
+                        RowNumber(),
+                        partition_by=[F("ability_id")],
+                        order_by=[F("observed_on").desc(), F("created_at").desc(), F("pk").desc()],
+                    )
+                )
+                .filter(rank__lte=CITABLE)
+                .order_by("ability_id", "rank")
+            )
+            for observation in latest:
+                self.citable.setdefault(observation.ability_id, []).append(observation)
+        # Cited before but no longer among the latest: still offered, so a save keeps them.
+        for item in self.items:
+            offered = self.citable.setdefault(item.ability_id, [])
+            known = {o.pk for o in offered}
+            offered += [
+                c.observation for c in self.cited.get((item.pk, side), [])
+                if c.observation_id not in known
+            ]  # fmt: skip
+
+    def ladder(self, item) -> dict[int, str]:
+        return {m.level: m.summary for m in item.ability.milestones.all()}
+
+    def form_rows(self) -> list[tuple]:
+        return [(i, self.ladder(i), self.citable.get(i.ability_id, [])) for i in self.items]
+
+    def rows(self, form=None, finalizing=None) -> list[dict]:
+        """Per ability: each side's proposal as the reader may see it, and the agreed one."""
+        check_in, reveal = self.check_in, self.check_in.both_submitted
+        rows = []
+        for item in self.items:
+            held = item.held_level if check_in.finished else self.held.get(item.ability_id)
+            held = held.level if hasattr(held, "level") else (held or 0)
+            sides = {}
+            for side in (Side.PERSON, Side.MANAGER):
+                shown = reveal or side == self.side
+                sides[side] = {
+                    "shown": shown,
+                    "submitted": check_in.submitted(side),
+                    "level": item.level_of(side) if shown else None,
+                    "summary": self._summary(item, item.level_of(side)) if shown else "",
+                    "note": item.note_of(side) if shown else "",
+                    "cited": self.cited.get((item.pk, side), []) if shown else [],
+                }
+            rows.append(
+                {
+                    "item": item,
+                    "held": held,
+                    "person": sides[Side.PERSON],
+                    "manager": sides[Side.MANAGER],
+                    "differs": reveal and item.differs,
+                    "agreed_summary": self._summary(item, item.agreed_level),
+                    "fields": form.fields_of(item) if form else None,
+                    "agree_field": finalizing.field_of(item) if finalizing else None,
+                }
+            )
+        return rows
+
+    def _summary(self, item, level) -> str:
+        if self.check_in.finished:
+            return item.summary_of(level)
+        return self.ladder(item).get(level, "") if level else ""
+
+
+@members_only
+def check_in_page(request: HttpRequest, org: str, pk: int) -> HttpResponse:
+    organization, membership, check_in = _check_in(request, org, pk)
+    return _page(request, organization, membership, check_in)
+
+
+def _page(request, organization, membership, check_in, form=None, finalizing=None, closing=None):
+    side = check_in_side(membership, check_in)
+    sheet = _Sheet(request, check_in, side)
+    state = check_in.state
+    editing = bool(side) and not check_in.finished and not check_in.submitted(side)
+    if editing and form is None:
+        form = ProposalForm(sheet.form_rows(), side)
+    if side == Side.MANAGER and state == State.READY and finalizing is None:
+        finalizing = FinalizeForm(sheet.form_rows())
+    if side == Side.PERSON and state == State.FINALIZED and closing is None:
+        closing = AcknowledgeForm()
+    other = Side.MANAGER if side == Side.PERSON else Side.PERSON
+    context = {
+        "organization": organization,
+        "membership": membership,
+        "check_in": check_in,
+        "person": check_in.person,
+        "side": side,
+        "state": state,
+        "rows": sheet.rows(form if editing else None, finalizing),
+        "form": form if editing else None,
+        "finalizing": finalizing if state == State.READY else None,
+        "closing": closing if state == State.FINALIZED and side == Side.PERSON else None,
+        "waiting_for_other": bool(side) and check_in.submitted(side)
+        and not check_in.submitted(other) and state in UNFINISHED,
+        "other_label": "the manager" if other == Side.MANAGER else str(check_in.person.user),
+    }  # fmt: skip
+    invalid = any(f is not None and f.errors for f in (form, finalizing, closing))
+    return render(request, "checkins/check_in.html", context, invalid=invalid)
+
+
+@members_only
+@require_POST
+def check_in_propose(request: HttpRequest, org: str, pk: int) -> HttpResponse:
+    organization, membership, check_in = _check_in(request, org, pk)
+    side = check_in_side(membership, check_in)
+    require(side is not None, "This check-in is closed: its person has left.")
+    if check_in.finished or check_in.submitted(side):
+        messages.error(
+            request, "These proposals were handed in already; they can no longer change."
+        )
+        return redirect("check_in", organization.slug, check_in.pk)
+    sheet = _Sheet(request, check_in, side)
+    form = ProposalForm(sheet.form_rows(), side, data=request.POST)
+    if not form.is_valid():
+        return _page(request, organization, membership, check_in, form=form)
+    try:
+        save_proposal(check_in, side, membership, form.proposals(), submit=form.submitting)
+    except Refused as refusal:
+        messages.error(request, str(refusal))
+    else:
+        check_in.refresh_from_db()
+        if not form.submitting:
+            messages.success(request, "Saved as a draft: only your side sees it.")
+        elif check_in.both_submitted:
+            messages.success(request, "Handed in. Both sides have: here they are side by side.")
+        else:
+            messages.success(request, "Handed in. The other side sees it once they hand in theirs.")
+    return redirect("check_in", organization.slug, check_in.pk)
+
+
+@members_only
+@require_POST
+def check_in_finalize(request: HttpRequest, org: str, pk: int) -> HttpResponse:
+    organization, membership, check_in = _check_in(request, org, pk)
+    require(
+        check_in_side(membership, check_in) == Side.MANAGER,
+        "A manager or an admin finalizes a check-in, never its person.",
+    )
+    if check_in.state != State.READY:
+        messages.error(request, _not_ready(check_in))
+        return redirect("check_in", organization.slug, check_in.pk)
+    sheet = _Sheet(request, check_in, Side.MANAGER)
+    form = FinalizeForm(sheet.form_rows(), data=request.POST)
+    if not form.is_valid():
+        return _page(request, organization, membership, check_in, finalizing=form)
+    try:
+        awarded = finalize(check_in, membership, form.agreed())
+    except Refused as refusal:
+        messages.error(request, str(refusal))
+    else:
+        count = len(awarded)
+        awards = (
+            f"{count} milestone{'s' if count != 1 else ''} awarded"
+            if count
+            else "nothing new awarded"
+        )
+        messages.success(request, f"Finalized: {awards}. {check_in.person.user} acknowledges next.")
+    return redirect("check_in", organization.slug, check_in.pk)
+
+
+def _not_ready(check_in) -> str:
+    if check_in.finished:
+        return "This check-in was finalized already."
+    return "Both sides hand in their proposals before it is finalized."
+
+
+@members_only
+@require_POST
+def check_in_acknowledge(request: HttpRequest, org: str, pk: int) -> HttpResponse:
+    organization, membership, check_in = _check_in(request, org, pk)
+    require(check_in_side(membership, check_in) == Side.PERSON, "Only its person acknowledges.")
+    if check_in.state != State.FINALIZED:
+        messages.error(request, "It is acknowledged once it is finalized, and once.")
+        return redirect("check_in", organization.slug, check_in.pk)
+    form = AcknowledgeForm(data=request.POST)
+    if not form.is_valid():
+        return _page(request, organization, membership, check_in, closing=form)
+    try:
+        acknowledge(check_in, form.cleaned_data["comment"].strip())
+    except Refused as refusal:
+        messages.error(request, str(refusal))
+    else:
+        messages.success(request, "Acknowledged. Thank you.")
+    return redirect("check_in", organization.slug, check_in.pk)
+
+
+# CSV export
+
+
+def _cell(value) -> str:
+    """A spreadsheet cell that cannot be read as a formula."""
+    text = "" if value is None else str(value)
+    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+@members_only
+def check_in_export(request: HttpRequest, org: str, pk: int) -> HttpResponse:
+    _, membership, check_in = _check_in(request, org, pk)
+    if not check_in.finished:
+        raise Http404("A check-in is exported once it is finalized.")
+    sheet = _Sheet(request, check_in, check_in_side(membership, check_in))
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    name = f"check-in-{check_in.person.user.username}-{check_in.finalized_at:%Y-%m-%d}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    writer = csv.writer(response)
+    writer.writerow(
+        ["ability", "held before", "person proposed", "person's note", "manager proposed",
+         "manager's note", "agreed", "agreed milestone", "awarded"]
+    )  # fmt: skip
+    for row in sheet.rows():
+        item = row["item"]
+        writer.writerow(
+            _cell(value)
+            for value in (
+                item.ability_name, item.held_level or 0, item.person_level, item.person_note,
+                item.manager_level, item.manager_note, item.agreed_level,
+                row["agreed_summary"], "yes" if item.awards else "no",
+            )
+        )  # fmt: skip
+    return response
+
+
+# Rounds
+
+
+@members_only
+def round_new(request: HttpRequest, org: str) -> HttpResponse:
+    organization, membership = organization_for_member(request, org)
+    require(may_open_rounds(membership), "Admins and managers open check-in rounds.")
+    admin = may_administer(membership)
+    roles = list(organization.roles.order_by("name")[:200]) if admin else []
+    form = RoundForm(roles, admin, data=request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        people, label, manager = _group(organization, membership, data["group"], data["role"])
+        round, opened, joined = open_round(
+            organization, membership, data["name"], data["due_on"], data["group"], people,
+            label, required_abilities, role=data["role"], manager=manager,
+        )  # fmt: skip
+        messages.success(
+            request,
+            f"Round opened: {opened} check-in{'s' if opened != 1 else ''} opened"
+            + (f", {joined} already under way joined it." if joined else "."),
+        )
+        return redirect("check_in_round", organization.slug, round.pk)
+    context = {"organization": organization, "membership": membership, "form": form}
+    return render(request, "checkins/round_new.html", context, invalid=bool(form.errors))
+
+
+def _group(organization, membership, group: str, role) -> tuple:
+    """The active people of a round's group (the opener not among them), with its name."""
+    people = organization.memberships.active().exclude(pk=membership.pk).select_related("user")
+    if group == Round.Group.EVERYONE:
+        return people, "Everyone", None
+    if group == Round.Group.ROLE:
+        return people.filter(roles=role), f"Holders of {role.name}", None
+    return (
+        people.filter(line__startswith=membership.line),
+        f"Reports of {membership.user}",
+        membership,
+    )
+
+
+@members_only
+def round_page(request: HttpRequest, org: str, pk: int) -> HttpResponse:
+    """Who is waiting on whom: unfinished first (overdue ones, once due), then finished."""
+    organization, membership = organization_for_member(request, org)
+    require(may_open_rounds(membership), "Admins and managers follow check-in rounds.")
+    round = get_object_or_404(_rounds(organization, membership), pk=pk)
+    check_ins = _listed(round.check_ins.all())
+    if not may_administer(membership):
+        check_ins = check_ins.filter(person__in=Membership.objects.reports_of(membership))
+    order = {state: n for n, state in enumerate(
+        [State.OPEN, State.WAITING_FOR_PERSON, State.WAITING_FOR_MANAGER, State.READY,
+         State.FINALIZED, State.CLOSED, State.ACKNOWLEDGED]
+    )}  # fmt: skip
+    ranked = check_ins.annotate(
+        rank=Case(
+            *(When(state=state, then=Value(n)) for state, n in order.items()),
+            output_field=IntegerField(),
+        )
+    ).order_by("rank", "person__user__first_name", "person__user__username", "pk")
+    counts = dict(
+        check_ins.order_by().values("state").annotate(n=Count("pk")).values_list("state", "n")
+    )
+    context = {
+        "organization": organization,
+        "membership": membership,
+        "round": round,
+        "page": Window(ranked, request.GET.get("page"), 50),
+        "counts": [(State(s).label, counts[s]) for s in order if s in counts],
+        "overdue": round.overdue,
+        "today": timezone.localdate(),
+    }
+    return render(request, "checkins/round.html", context)
