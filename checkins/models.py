@@ -107,9 +107,9 @@ class Round(models.Model):
 
 class CheckInQuerySet(models.QuerySet):
     def with_state(self) -> "CheckInQuerySet":
-        """`state` in SQL, as `state_of` reads it, to filter and order by."""
+        """`stage`: the state in SQL, as `state_of` reads it, to filter, count and order by."""
         return self.annotate(
-            state=Case(
+            stage=Case(
                 When(acknowledged_at__isnull=False, then=Value(State.ACKNOWLEDGED)),
                 When(finalized_at__isnull=False, then=Value(State.FINALIZED)),
                 When(person__active=False, then=Value(State.CLOSED)),

@@ -138,10 +138,11 @@ def check_in_new(request: HttpRequest, org: str) -> HttpResponse:
     person = membership
     if username := request.GET.get("person") or request.POST.get("person"):
         person = _person(organization, username)
-    if not may_open_check_in(membership, person):
-        if person == membership or may_read_check_in(membership, _Of(person)):
-            require(False, "Check-ins are for active members, opened by them or their managers.")
-        raise Http404("No such person here.")
+    # Members know who their colleagues are (the People list): a refusal, not a 404.
+    require(
+        may_open_check_in(membership, person),
+        "A person opens a check-in for themselves; their managers and the admins for them.",
+    )
     under_way = CheckIn.objects.filter(person=person, finalized_at__isnull=True).first()
     if under_way is not None:
         messages.info(request, f"{person.user} has a check-in under way already: here it is.")
@@ -507,12 +508,12 @@ def round_page(request: HttpRequest, org: str, pk: int) -> HttpResponse:
     )}  # fmt: skip
     ranked = check_ins.annotate(
         rank=Case(
-            *(When(state=state, then=Value(n)) for state, n in order.items()),
+            *(When(stage=state, then=Value(n)) for state, n in order.items()),
             output_field=IntegerField(),
         )
     ).order_by("rank", "person__user__first_name", "person__user__username", "pk")
     counts = dict(
-        check_ins.order_by().values("state").annotate(n=Count("pk")).values_list("state", "n")
+        check_ins.order_by().values("stage").annotate(n=Count("pk")).values_list("stage", "n")
     )
     context = {
         "organization": organization,
