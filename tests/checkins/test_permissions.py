@@ -7,8 +7,14 @@ from django.urls import reverse
 from django.utils.timezone import now
 
 from checkins.models import CheckIn
-from checkins.workflow import Proposal, finalize, open_check_in, open_round, save_proposal
-from checkins.workflow import required_abilities
+from checkins.workflow import (
+    Proposal,
+    finalize,
+    open_check_in,
+    open_round,
+    required_abilities,
+    save_proposal,
+)
 from tests.factories import ObservationFactory, RequirementFactory, RoleFactory
 from tests.htmx import Htmx, answer
 from tests.privacy import VIEWERS, cast
