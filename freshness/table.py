@@ -29,6 +29,7 @@ from django.db.models import F
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 
 from abilities.models import Ability, AbilityCounts
+from checkins.models import Grounds
 from milestones.models import Achievement, Example, Milestone, Requirement
 from observations.models import Conversation, Message, Observation
 from organizations.models import Invitation, Membership, Organization, Role, User
@@ -67,6 +68,8 @@ MOVES: list[tuple[type[models.Model], Moves]] = [
     # The evidence about a person: their page's observations and milestones.
     (Observation, Moves(PERSON, "subject")),
     (Achievement, Moves(PERSON, "membership")),
+    # What an award rests on, listed beside it.
+    (Grounds, Moves(PERSON, "achievement__membership")),
     # A reply moves its ability's conversations list (the counted rows move it in health.counts).
     (Message, Moves(ABILITY, "conversation__ability")),
 ]

@@ -102,6 +102,7 @@ organization_patterns = [
         name="observation_milestones",
     ),
     path("observations/<int:pk>/edit/", observations.observation_edit, name="observation_edit"),
+    path("observations/<int:pk>/award/", observations.observation_award, name="observation_award"),
     path(
         "observations/<int:pk>/consent/",
         observations.observation_consent,

@@ -16,6 +16,11 @@ class SearchWidget(forms.TextInput):
     is a plain text field, and the form's field resolves the text on the server."""
 
     template_name = "forms/widgets/search.html"
+    # Suggestions offered before anything is typed (the ones most likely wanted).
+    offered: tuple[str, ...] = ()
+
+    def get_context(self, name, value, attrs):
+        return super().get_context(name, value, attrs) | {"options": self.offered}
 
     def suggest_from(self, url: str) -> None:
         self.attrs.update(

@@ -48,18 +48,24 @@ class Window(Page):
     Lazy, as a QuerySet is: nothing is read until the page is used, so a partial that does not
     show the list costs nothing for it."""
 
-    def __init__(self, queryset, number: str | None, size: int, param: str = "page"):
+    def __init__(self, queryset, number: str | None, size: int, param: str = "page", prepare=None):
         self.param = param  # the address's parameter for this list's page
         self.number = page_number(number)
         self.has_previous = self.number > 1
         self._queryset, self._size = queryset, size
+        # Called once with the page's rows when they are read: what they need beside them,
+        # read for the page at once (a bounded number of queries).
+        self._prepare = prepare
 
     @cached_property
     def _rows(self) -> list:
         start = (self.number - 1) * self._size
         # A callable stands for a QuerySet whose building costs too (a privacy rule's).
         queryset = self._queryset() if callable(self._queryset) else self._queryset
-        return list(queryset[start : start + self._size + 1])
+        rows = list(queryset[start : start + self._size + 1])
+        if self._prepare is not None:
+            self._prepare(rows[: self._size])
+        return rows
 
     @property
     def has_next(self) -> bool:

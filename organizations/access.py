@@ -157,17 +157,20 @@ def may_see_everyone_s_standing(membership: Membership | None) -> bool:
     )
 
 
-def may_read_check_in(membership: Membership | None, check_in) -> bool:
-    """A check-in is for its person, their management chain and the admins: nobody else, even
-    where journeys are open to all (a 404 to them)."""
+def may_read_check_ins_of(membership: Membership | None, person: Membership) -> bool:
+    """A person's check-ins are for them, their management chain and the admins: nobody else,
+    even where journeys are open to all (a 404 to them)."""
     if membership is None:
         return False
-    person = check_in.person
     return (
         membership.pk == person.pk
         or may_administer(membership)
         or is_managed_by(person, membership)
     )
+
+
+def may_read_check_in(membership: Membership | None, check_in) -> bool:
+    return may_read_check_ins_of(membership, check_in.person)
 
 
 def check_in_side(membership: Membership | None, check_in) -> str | None:
@@ -252,6 +255,7 @@ class Permissions:
         self.change_observation = _Rule(may_change_observation, membership)
         self.consent_to_public = _Rule(may_consent_to_public, membership)
         self.read_check_in = _Rule(may_read_check_in, membership)
+        self.read_check_ins_of = _Rule(may_read_check_ins_of, membership)
         self.open_check_in = _Rule(may_open_check_in, membership)
         self.finalize_check_in = _Rule(may_finalize_check_in, membership)
         self.open_rounds = may_open_rounds(membership)

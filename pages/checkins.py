@@ -38,6 +38,7 @@ from organizations.access import (
     may_open_check_in,
     may_open_rounds,
     may_read_check_in,
+    may_read_check_ins_of,
     members_only,
     organization_for_member,
     require,
@@ -67,7 +68,7 @@ def check_ins(request: HttpRequest, org: str) -> HttpResponse:
     person = membership
     if username := request.GET.get("person"):
         person = _person(organization, username)
-        if not may_read_check_in(membership, _Of(person)):
+        if not may_read_check_ins_of(membership, person):
             raise Http404("No such person here.")
     history = Window(
         lambda: _listed(CheckIn.objects.filter(person=person)),
@@ -94,13 +95,6 @@ def check_ins(request: HttpRequest, org: str) -> HttpResponse:
             lambda: _rounds(organization, membership), request.GET.get("rounds"), PER_PAGE, "rounds"
         )
     return render(request, "checkins/check_ins.html", context)
-
-
-class _Of:
-    """A stand-in check-in of `person`, to ask who reads their check-ins."""
-
-    def __init__(self, person: Membership):
-        self.person, self.person_id = person, person.pk
 
 
 def _listed(check_ins):

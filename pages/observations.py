@@ -10,11 +10,15 @@ from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import SafeString
 from django.views.decorators.http import require_POST
+from django_htmx.http import HttpResponseClientRedirect
 
+from checkins.models import Citation, Grounds
+from checkins.workflow import Refused, award_from_observation
 from freshness.table import organization_version
 from kit.fragments import cached_html, fragment_key
 from observations.models import Observation
 from organizations.access import (
+    may_award_milestones,
     may_change_observation,
     may_consent_to_public,
     may_record_observations,
@@ -169,12 +173,14 @@ def _person_url(observation: Observation) -> str:
 
 @members_only
 def observation_milestones(request: HttpRequest, org: str) -> TemplateResponse:
-    """The milestone options of the chosen ability, as the form's ability changes."""
+    """The milestone options of the chosen ability, as the form's ability changes; `described`
+    (the award form) says what each asks, and offers no "no particular milestone"."""
     organization, _ = _recorder(request, org)
     found = find(organization.abilities.all(), request.GET.get("ability", ""))
     ability = found[0] if len(found) == 1 else None
-    levels = list(ability.milestones.values_list("level", flat=True)) if ability else []
-    return render(request, f"{FORM_TEMPLATE}#milestone-options", {"levels": levels})
+    levels = list(ability.milestones.values_list("level", "summary")) if ability else []
+    context = {"levels": levels, "described": request.GET.get("described") == "1"}
+    return render(request, f"{FORM_TEMPLATE}#milestone-options", context)
 
 
 def _own_observation(request: HttpRequest, org: str, pk: int):
@@ -234,8 +240,49 @@ def observation_consent(request: HttpRequest, org: str, pk: int) -> HttpResponse
 
 
 @members_only
+@require_POST
+def observation_award(request: HttpRequest, org: str, pk: int) -> HttpResponse:
+    """Award the milestone an observation saw the person at, in one step, resting on it."""
+    organization, membership = organization_for_member(request, org)
+    observation = get_object_or_404(
+        Observation.objects.visible_to(request.user)
+        .filter(organization=organization)
+        .select_related("subject__user", "ability"),
+        pk=pk,
+    )
+    require(
+        may_award_milestones(membership, observation.subject),
+        "The person's managers and the admins award their milestones.",
+    )
+    if not observation.level:
+        messages.error(request, "This observation names no milestone to award.")
+    else:
+        try:
+            award_from_observation(observation, membership)
+        except Refused as refusal:
+            messages.error(request, str(refusal))
+        else:
+            messages.success(
+                request,
+                f"{observation.subject.user} holds {observation.ability.name} milestone "
+                f"{observation.level} now, resting on this observation.",
+            )
+    return redirect(_next_url(request, _person_url(observation)))
+
+
+@members_only
 def observation_delete(request: HttpRequest, org: str, pk: int) -> HttpResponse:
     organization, membership, observation = _own_observation(request, org, pk)
+    # Evidence a check-in or an award rests on stays (the database refuses it too: RESTRICT).
+    rests = (
+        Citation.objects.filter(observation=observation).exists()
+        or Grounds.objects.filter(observation=observation).exists()
+    )
+    if request.method == "POST" and rests:
+        messages.error(request, RESTS_ON_IT)
+        if request.htmx:
+            return HttpResponseClientRedirect(_next_url(request, _person_url(observation)))
+        return redirect(_next_url(request, _person_url(observation)))
     if request.method == "POST":
         fallback = _person_url(observation)
         observation.delete()
@@ -247,5 +294,12 @@ def observation_delete(request: HttpRequest, org: str, pk: int) -> HttpResponse:
         "membership": membership,
         "observation": observation,
         "next": _next_url(request, ""),
+        "rests_on_it": RESTS_ON_IT if rests else "",
     }
     return render(request, "observations/observation_confirm_delete.html", context)
+
+
+RESTS_ON_IT = (
+    "A check-in or an award rests on this observation, so it stays. To hide it, edit who may "
+    "read it."
+)

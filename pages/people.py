@@ -19,12 +19,14 @@ from milestones.progress import (
     check_requirements,
     highest_milestones,
     journey_miles,
+    level_held,
     milestone_chart,
 )
 from observations.models import Observation
 from organizations.access import (
     Permissions,
     may_award_milestones,
+    may_read_check_ins_of,
     may_record_observations,
     may_see_everyone_s_standing,
     may_see_standing,
@@ -143,10 +145,13 @@ def _person_context(request, organization, membership, person, award_form=None) 
         "person": person,
         # The list shows a page of milestones held, newest first, older ones a click away.
         "achievements": Window(
-            lambda: person.achievements.select_related("milestone__ability", "awarded_by__user"),
+            lambda: person.achievements.select_related(
+                "milestone__ability", "awarded_by__user"
+            ).prefetch_related("grounds"),
             request.GET.get("achievements"),
             ACHIEVEMENTS_SHOWN,
             "achievements",
+            prepare=lambda rows: _grounds(rows, request.user, membership, person),
         ),
         "progress": progress,
         "chart_html": lambda: _kept_part(
@@ -166,9 +171,10 @@ def _person_context(request, organization, membership, person, award_form=None) 
             OBSERVATIONS_SHOWN,
         ),
         "may_award": may_award,
-        "award_form": (award_form or (lambda: AwardForm(organization, person)))
+        "award_form": (award_form or (lambda: AwardForm(organization, person, gaps=progress.gaps)))
         if may_award
         else None,
+        "awardable": _Awardable(may_award, progress),
     }
     if not request.htmx and award_form is None:
         context |= _kept_sections(request, organization, person, context)
@@ -183,9 +189,11 @@ def _kept_sections(request, organization, person, context) -> dict:
     versions = (person.pk, person.evidence_version, *organization_version(organization))
     params = {"page", "achievements"}
     standing = may_see_standing(context["membership"], person)
+    # Per reader: what an award rests on shows as far as the reader may read it.
     progress_key = list_key(
-        request, params, "person-progress", *versions, context["may_award"], standing
-    )
+        request, params, "person-progress", *versions, context["may_award"], standing,
+        request.user.pk,
+    )  # fmt: skip
     observations_key = list_key(request, params, "person-observations", *versions, request.user.pk)
     context = context | {"may": Permissions(context["membership"])}
 
@@ -227,10 +235,51 @@ class _Progress:
         return milestone_chart(abilities, self.highest)
 
     @cached_property
+    def gaps(self) -> list:
+        """The abilities the person's roles ask more of than they hold: required first."""
+        unmet = [
+            check.requirement for _, checks in self.readiness for check in checks if not check.met
+        ]
+        unmet.sort(key=lambda r: r.strength != Requirement.Strength.REQUIRED)
+        return list({r.ability_id: r.ability for r in unmet}.values())
+
+    @cached_property
     def readiness(self) -> list:
         return [
             (role, check_requirements(role.requirements.all(), self.highest)) for role in self.roles
         ]
+
+
+class _Awardable:
+    """`observation in awardable`: an observation at a milestone above what the person holds
+    on its ability, which the reader may award in one step."""
+
+    def __init__(self, may_award: bool, progress: "_Progress"):
+        self.may_award, self.progress = may_award, progress
+
+    def __contains__(self, observation) -> bool:
+        if not (self.may_award and observation.level):
+            return False
+        return observation.level > level_held(self.progress.highest, observation.ability_id)
+
+
+def _grounds(achievements, user, membership, person) -> None:
+    """What each award rests on, as far as the reader may read it: the check-in that agreed it
+    (for the check-in's readers) and the observations cited (those the reader may read). One
+    query for the page, and none when nothing rests on anything."""
+    cited = {g.observation_id for a in achievements for g in a.grounds.all() if g.observation_id}
+    readable = (
+        set(Observation.objects.visible_to(user).filter(pk__in=cited).values_list("pk", flat=True))
+        if cited
+        else set()
+    )
+    reads_check_ins = may_read_check_ins_of(membership, person)
+    for achievement in achievements:
+        grounds = achievement.grounds.all()
+        achievement.check_in_id = next(
+            (g.check_in_id for g in grounds if g.check_in_id and reads_check_ins), None
+        )
+        achievement.cited = [g.observation_id for g in grounds if g.observation_id in readable]
 
 
 def _kept_part(name: str, organization, person, part_context) -> SafeString:

@@ -1,4 +1,5 @@
 from django import forms
+from django.urls import reverse
 
 from milestones.models import LEVELS, Achievement
 from organizations.models import Membership, Organization
@@ -15,10 +16,27 @@ class AwardForm(forms.Form):
         label="Note", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )
 
-    def __init__(self, organization: Organization, person: Membership, *args, **kwargs):
+    def __init__(self, organization: Organization, person: Membership, *args, gaps=(), **kwargs):
+        """`gaps`: the abilities the person's roles ask more of, offered first."""
         super().__init__(*args, **kwargs)
         self.person = person
-        self.fields["ability"].for_organization(organization)
+        ability = self.fields["ability"]
+        ability.for_organization(organization)
+        if gaps:
+            names = [gap.name for gap in gaps]
+            ability.widget.offered = tuple(names)
+            ability.help_text = "Their roles ask more of: " + ", ".join(names) + ". Or type any."
+        # The milestone options follow the chosen ability, each saying what it asks.
+        self.fields["level"].widget.attrs.update(
+            {
+                "data-hx-get": reverse("observation_milestones", args=[organization.slug])
+                + "?described=1",
+                "data-hx-trigger": "change from:#id_ability",
+                "data-hx-include": "#id_ability",
+                "data-hx-target": "this",
+                "data-hx-swap": "innerHTML",
+            }
+        )
 
     def clean(self) -> dict:
         cleaned = super().clean()

@@ -159,10 +159,11 @@ def test_person_page_query_budget_is_fixed(
     client.force_login(manager.user)
     # 1 session, 2 user, 3 the viewer's memberships with organizations (for the header too),
     # 4 subject, 5 their roles, 6 the roles' requirements, 7 the milestones they hold, 8 a
-    # page of their achievements, 9 abilities for the chart, 10 readable observations; whether
+    # page of their achievements, 9 what they rest on, 10 abilities for the chart, 11 readable
+    # observations (and none for which cited observations the viewer reads: none cited); whether
     # the viewer is in the subject's management chain is read from the subject's reporting
     # line, and the award form's abilities are searched as one types, not listed
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11 if count else 10):  # no achievement: nothing rests
         response = client.get(person_url(subject))
     assert len(response.context["achievements"]) == min(2 * count, 50)
 
