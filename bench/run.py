@@ -37,7 +37,8 @@ ENV = {
     "CSRF_COOKIE_SECURE": "0",
     "DJANGO_SETTINGS_MODULE": "bench.settings",
 }
-# (page, reader): reader None is anonymous; "{someone}" is a grown person with evidence.
+# (page, reader): reader None is anonymous; "{someone}" is a grown person with evidence; the
+# check-ins are medium-member's (the demo's), the round the newest (the grown one when grown).
 PAGES = [
     ("/", None),
     ("/medium/", None),
@@ -48,6 +49,11 @@ PAGES = [
     ("/medium/roles/", None),
     ("/medium/roles/builder/", "medium-member"),
     ("/medium/growth/", "medium-member"),
+    ("/medium/check-ins/", "medium-member"),
+    ("/medium/check-ins/", "medium-admin"),
+    ("/medium/check-ins/{open check-in}/", "medium-manager"),
+    ("/medium/check-ins/{finalized check-in}/", "medium-member"),
+    ("/medium/check-ins/rounds/{round}/", "medium-admin"),
     ("/medium/people/", "medium-manager"),
     ("/medium/people/{someone}/", "medium-manager"),
     ("/medium/observations/new/", "medium-manager"),
@@ -104,6 +110,7 @@ def measure(requests: int) -> dict:
     from django.test import Client
     from django.test.utils import setup_test_environment
 
+    from checkins.models import CheckIn, Round
     from organizations.models import Membership, User
 
     setup_test_environment()
@@ -116,9 +123,17 @@ def measure(requests: int) -> dict:
         "{someone}": someone[0] if someone else "medium-member",
         "{top manager}": "bench-0" if User.objects.filter(username="bench-0") else "medium-manager",
     }
+    theirs = CheckIn.objects.filter(person__user__username="medium-member")
+    ids = {
+        "{open check-in}": theirs.filter(finalized_at__isnull=True).get().pk,
+        "{finalized check-in}": theirs.filter(finalized_at__isnull=False).get().pk,
+        "{round}": Round.objects.filter(organization__slug="medium").order_by("-pk")[0].pk,
+    }
     visits = []
     for page, reader in PAGES:
         url = page.replace("{someone}", names["{someone}"])
+        for name, pk in ids.items():
+            url = url.replace(name, str(pk))
         username = names.get(reader, reader)
         # As a browser asks: HTML comes gzipped (GZipMiddleware); the size kept is both.
         client = Client(headers={"Accept-Encoding": "gzip, deflate, br"})

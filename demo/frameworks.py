@@ -99,6 +99,33 @@ STORY_ACHIEVEMENTS = [
     ("incident-response", "medium-member", 2, "medium-manager", 2),
     ("mentoring", "medium-member", 1, "medium-manager", 20),
 ]
+# medium-member's check-ins: one finalized and acknowledged weeks ago, which agreed the Mentoring
+# milestone above, and one they opened yesterday and handed in, waiting for their manager.
+# Items: (ability, person's milestone, person's note, manager's milestone, manager's note,
+# agreed milestone); observations cited (by the person) by their place in STORY_OBSERVATIONS.
+STORY_CHECK_INS = [
+    {
+        "opened": 22, "person_in": 21, "manager_in": 21, "finalized": 20, "acknowledged": 19,
+        "comment": "Agreed. Next time I want to talk about running a mentoring circle.",
+        "items": [
+            ("mentoring", 2, "I have met my mentee every week since the summer.",
+             1, "A real start; milestone 2 asks for a second mentee and a written plan.", 1),
+        ],
+        "cited": {},
+    },
+    {
+        "opened": 1, "person_in": 0,
+        # opened in medium-manager's round for their reports, due in ten days
+        "round": ("Autumn check-ins", 10),
+        "items": [
+            ("incident-response", 3, "I led the checkout outage end to end and wrote the "
+             "postmortem.", None, "", None),
+            ("mentoring", 2, "Two mentees now, each with a plan we wrote together.",
+             None, "", None),
+        ],
+        "cited": {"incident-response": [0]},
+    },
+]  # fmt: skip
 STORY_CONVERSATION = (
     "mentoring",
     "How often should a mentor and mentee meet?",

@@ -3,6 +3,7 @@
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
+from checkins.models import CheckIn, Round
 from observations.models import Conversation, Observation, Privacy
 from organizations.models import Invitation, Membership
 from tests.browser.conftest import sign_in
@@ -31,6 +32,9 @@ MEMBERS = [
     "/medium/growth/?role=builder",
     "/medium/people/",
     "/medium/people/medium-member/",
+    "/medium/check-ins/",
+    "/medium/check-ins/{open_check_in}/",
+    "/medium/check-ins/{finalized_check_in}/",
     "/medium/observations/new/",
     "/medium/conversations/{conversation}/",
     "/medium/team/mine/",
@@ -42,6 +46,9 @@ MEMBERS = [
     "/accounts/welcome/",
 ]
 MANAGERS = [
+    "/medium/check-ins/rounds/new/",
+    "/medium/check-ins/rounds/{round}/",
+    "/medium/check-ins/?person=medium-member",
     "/medium/observations/{observation}/edit/",
     "/medium/observations/{observation}/delete/",
 ]
@@ -83,14 +90,20 @@ def test_no_axe_violations_on_any_page(page, demo_server, output_dir, settings, 
     )
     token = invitation.new_token()
     invitation.save()
+    theirs = CheckIn.objects.filter(person__user__username="medium-member")
+    ids = {
+        "open_check_in": theirs.get(finalized_at__isnull=True).pk,
+        "finalized_check_in": theirs.get(finalized_at__isnull=False).pk,
+        "round": Round.objects.get().pk,
+    }
     urls = [*PUBLIC, f"/invitations/{token}/", "/invitations/not-a-real-one/"]
     if who != "anonymous":
         sign_in(page, demo_server, who)
         urls = urls + [
-            url.format(conversation=conversation.pk, message=message.pk) for url in MEMBERS
+            url.format(conversation=conversation.pk, message=message.pk, **ids) for url in MEMBERS
         ]
     if who in ("medium-manager", "medium-admin"):
-        urls += [url.format(observation=observation.pk) for url in MANAGERS]
+        urls += [url.format(observation=observation.pk, **ids) for url in MANAGERS]
     if who == "medium-admin":
         urls += ADMINS
     # For medium-member, /medium/observations/new/ is our 403 page.

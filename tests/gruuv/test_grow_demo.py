@@ -7,6 +7,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from abilities.models import Ability, AbilityCounts
+from checkins.models import CheckIn, CheckInItem
 from health.counts import recomputed
 from observations.models import Observation
 from organizations.models import Membership
@@ -37,5 +38,11 @@ def test_grow_demo_adds_what_it_says_and_recounts(organization):
     deepest = Membership.objects.get(user__username="bench-11")  # 11 → 10 → 0
     top, middle = (Membership.objects.get(user__username=f"bench-{n}") for n in (0, 10))
     assert deepest.line == f"/{top.pk}/{middle.pk}/{deepest.pk}/"
+    # Check-ins: one finalized per person, a tenth under way (in a round), three abilities each.
+    assert "110 check-ins" in out.getvalue()
+    grown = CheckIn.objects.filter(organization=organization)
+    assert grown.filter(finalized_at__isnull=False).values("person").distinct().count() == 100
+    assert grown.filter(finalized_at__isnull=True, round__isnull=False).count() == 10
+    assert CheckInItem.objects.filter(check_in__in=grown).count() == 330
     with pytest.raises(CommandError, match="grown already"):
         call_command("grow_demo", "--scale", "1", "--force")

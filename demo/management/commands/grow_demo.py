@@ -10,12 +10,17 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from abilities.models import Ability
+from checkins.models import CheckIn, CheckInItem, Round
 from demo.frameworks import DEMO_PASSWORD
 from milestones.models import Achievement, Example, Milestone, Requirement, default_miles
 from observations.models import Conversation, Message, Observation
 from organizations.models import Membership, Organization, Role, User
 
 BATCH = 5_000
+
+
+def _snapshot(ability, ladders) -> dict:
+    return {"ability": ability.name, "milestones": ladders.get(ability.pk, {})}
 
 
 def batched(iterable, size=BATCH):
@@ -53,6 +58,7 @@ class Command(BaseCommand):
             "observations": 10_000 * scale,
             "achievements": 500 * scale,
             "conversations": 50 * scale,
+            "check-ins": 110 * scale,
         }
         with transaction.atomic():
             people = self._people(org, counts["people"])
@@ -70,6 +76,7 @@ class Command(BaseCommand):
         counts["observations"] += busy * (2 if servers else 1)
         self._achievements(counts["achievements"], people, milestones)
         self._conversations(counts["conversations"], people, abilities)
+        self._check_ins(org, people, abilities, milestones)
         call_command("recount", stdout=self.stdout)  # bulk inserts bypass the stored counts
         if connection.vendor == "postgresql":
             # As autovacuum would soon after a bulk load: planner statistics for the new rows.
@@ -195,6 +202,60 @@ class Command(BaseCommand):
         )
         for chunk in batched(rows):
             Achievement.objects.bulk_create(chunk)
+
+    def _check_ins(self, org, people, abilities, milestones):
+        """One finalized check-in per person on three abilities, and for a tenth of them one
+        under way (half handed in by the person), in a round due in two weeks."""
+        ladders: dict[int, dict[str, str]] = {}
+        for milestone in milestones:
+            ladders.setdefault(milestone.ability_id, {})[str(milestone.level)] = milestone.summary
+        now, rand = timezone.now(), self.random.randint
+        head = people[0]
+        round = Round.objects.create(
+            organization=org, name="Bench round", group=Round.Group.EVERYONE,
+            group_label="Everyone", due_on=timezone.localdate() + timedelta(days=14),
+            opened_by=head,
+        )  # fmt: skip
+
+        def finalized(person):
+            opened = now - timedelta(days=rand(30, 400))
+            done = opened + timedelta(days=5)
+            return CheckIn(
+                organization=org, person=person, opened_by=person, created_at=opened,
+                person_submitted_at=done, manager_submitted_at=done, manager_submitted_by=head,
+                finalized_at=done, finalized_by=head,
+                acknowledged_at=done if rand(0, 1) else None,
+            )  # fmt: skip
+
+        def under_way(person, index):
+            handed_in = now - timedelta(days=1) if index % 20 == 5 else None
+            return CheckIn(
+                organization=org, person=person, opened_by=head, round=round,
+                created_at=now - timedelta(days=2), person_submitted_at=handed_in,
+            )  # fmt: skip
+
+        rows = [finalized(person) for person in people]
+        rows += [under_way(person, i) for i, person in enumerate(people) if i % 10 == 5]
+        for chunk in batched(rows):
+            CheckIn.objects.bulk_create(chunk)
+        items = []
+        for check_in in rows:
+            done = check_in.finalized_at is not None
+            for position, ability in enumerate(self.random.sample(abilities, 3)):
+                level = rand(1, 5)
+                items.append(
+                    CheckInItem(
+                        check_in_id=check_in.pk, ability=ability, position=position,
+                        person_level=level if check_in.person_submitted_at else None,
+                        person_note="Where I think I am, and why." if done else "",
+                        manager_level=level if done else None,
+                        agreed_level=level if done else None,
+                        held_level=level - 1 if done else None,
+                        snapshot=_snapshot(ability, ladders) if done else {},
+                    )
+                )  # fmt: skip
+        for chunk in batched(items):
+            CheckInItem.objects.bulk_create(chunk)
 
     def _conversations(self, count, people, abilities):
         conversations = Conversation.objects.bulk_create(

@@ -6,11 +6,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from abilities.models import Ability
+from checkins.models import CheckIn, CheckInItem, Citation, Grounds, Round
 from demo.frameworks import (
     DEMO_PASSWORD,
     ORGANIZATIONS,
     STORY_ABILITIES,
     STORY_ACHIEVEMENTS,
+    STORY_CHECK_INS,
     STORY_CONVERSATION,
     STORY_OBSERVATIONS,
 )
@@ -60,6 +62,9 @@ class Command(BaseCommand):
         demo = Organization.objects.filter(slug__in=[spec["slug"] for spec in ORGANIZATIONS])
         Message.objects.filter(conversation__ability__organization__in=demo).delete()
         Conversation.objects.filter(ability__organization__in=demo).delete()
+        Grounds.objects.filter(achievement__membership__organization__in=demo).delete()
+        CheckIn.objects.filter(organization__in=demo).delete()
+        Round.objects.filter(organization__in=demo).delete()
         Observation.objects.filter(organization__in=demo).delete()
         Achievement.objects.filter(membership__organization__in=demo).delete()
         demo.delete()
@@ -121,32 +126,94 @@ class Command(BaseCommand):
                         position=position,
                     )
         today = timezone.localdate()
+        observations = []
         for slug, observer, subject, level, privacy, days, story in STORY_OBSERVATIONS:
-            Observation.objects.create(
-                organization=organization,
-                ability=abilities[slug],
-                observer=people[observer],
-                subject=people[subject],
-                level=level,
-                privacy=privacy,
-                observed_on=today - timedelta(days=days),
-                story=story,
-                # The person observed agreed to show the demo's Public ones publicly.
-                publicly_recognized_at=timezone.now() if privacy == "public_to_world" else None,
+            observations.append(
+                Observation.objects.create(
+                    organization=organization,
+                    ability=abilities[slug],
+                    observer=people[observer],
+                    subject=people[subject],
+                    level=level,
+                    privacy=privacy,
+                    observed_on=today - timedelta(days=days),
+                    story=story,
+                    # The person observed agreed to show the demo's Public ones publicly.
+                    publicly_recognized_at=timezone.now() if privacy == "public_to_world" else None,
+                )
             )
+        achievements = {}
         for slug, holder, level, awarded_by, days in STORY_ACHIEVEMENTS:
-            Achievement.objects.create(
+            achievements[slug, level] = Achievement.objects.create(
                 membership=people[holder],
                 milestone=abilities[slug].milestones.get(level=level),
                 awarded_by=people[awarded_by],
                 awarded_on=today - timedelta(days=days),
             )
+        self._check_ins(people, abilities, observations, achievements)
         slug, topic, messages = STORY_CONVERSATION
         conversation = Conversation.objects.create(
             ability=abilities[slug], topic=topic, started_by=people[messages[0][0]]
         )
         for author, body in messages:
             Message.objects.create(conversation=conversation, author=people[author], body=body)
+
+    def _check_ins(self, people, abilities, observations, achievements) -> None:
+        """medium-member's check-ins, as the workflow would have left them on those days; the
+        finalized one keeps the ladder as it was and the award it agreed rests on it."""
+        person, manager = people["medium-member"], people["medium-manager"]
+        now = timezone.now()
+
+        def ago(days):
+            return None if days is None else now - timedelta(days=days)
+
+        for spec in STORY_CHECK_INS:
+            round = None
+            if "round" in spec:
+                name, due_in = spec["round"]
+                round = Round.objects.create(
+                    organization=person.organization, name=name, group=Round.Group.REPORTS,
+                    group_label=f"Reports of {manager.user}", manager=manager, opened_by=manager,
+                    due_on=timezone.localdate() + timedelta(days=due_in),
+                )  # fmt: skip
+            check_in = CheckIn.objects.create(
+                round=round,
+                organization=person.organization,
+                person=person,
+                opened_by=manager if round else person,
+                created_at=ago(spec["opened"]),
+                person_submitted_at=ago(spec.get("person_in")),
+                manager_submitted_at=ago(spec.get("manager_in")),
+                manager_submitted_by=manager if spec.get("manager_in") is not None else None,
+                finalized_at=ago(spec.get("finalized")),
+                finalized_by=manager if spec.get("finalized") is not None else None,
+                acknowledged_at=ago(spec.get("acknowledged")),
+                closing_comment=spec.get("comment", ""),
+            )
+            for position, item_spec in enumerate(spec["items"]):
+                slug, mine, my_note, theirs, their_note, agreed = item_spec
+                ability = abilities[slug]
+                finalized = spec.get("finalized") is not None
+                item = CheckInItem.objects.create(
+                    check_in=check_in, ability=ability, position=position,
+                    person_level=mine, person_note=my_note,
+                    manager_level=theirs, manager_note=their_note, agreed_level=agreed,
+                    held_level=0 if finalized else None,
+                    snapshot={
+                        "ability": ability.name,
+                        "milestones": {
+                            str(m.level): m.summary for m in ability.milestones.order_by("level")
+                        },
+                    } if finalized else {},
+                )  # fmt: skip
+                for number in spec["cited"].get(slug, []):
+                    Citation.objects.create(
+                        item=item, side="person", observation=observations[number]
+                    )
+                if finalized and (slug, agreed) in achievements:
+                    Grounds.objects.create(
+                        achievement=achievements[slug, agreed], check_in=check_in
+                    )
 
     def _load_person(self, organization, username, level, role_slugs, manager) -> None:
         user = User.objects.filter(username=username).first()
