@@ -127,5 +127,9 @@ def look_at(page, output_dir: Path, name: str, widths=(390, 1366)) -> None:
 
     for width in widths:
         page.set_viewport_size({"width": width, "height": 900})
-        assert Axe().run(page).response["violations"] == [], (name, width)
+        found = Axe().run(page).response["violations"]
+        assert [(v["id"], [n["html"][:160] for n in v["nodes"]]) for v in found] == [], (
+            name,
+            width,
+        )
         page.screenshot(path=output_dir / f"{name}-{width}.png", full_page=True)
