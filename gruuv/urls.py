@@ -91,6 +91,11 @@ organization_patterns = [
         name="award_milestone",
     ),
     path(
+        "people/<str:username>/achievements/asks/",
+        people.award_asks,
+        name="award_asks",
+    ),
+    path(
         "people/<str:username>/achievements/<int:pk>/revoke/",
         people.revoke_milestone,
         name="revoke_milestone",

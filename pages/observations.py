@@ -173,14 +173,12 @@ def _person_url(observation: Observation) -> str:
 
 @members_only
 def observation_milestones(request: HttpRequest, org: str) -> TemplateResponse:
-    """The milestone options of the chosen ability, as the form's ability changes; `described`
-    (the award form) says what each asks, and offers no "no particular milestone"."""
+    """The milestone options of the chosen ability, as the form's ability changes."""
     organization, _ = _recorder(request, org)
     found = find(organization.abilities.all(), request.GET.get("ability", ""))
     ability = found[0] if len(found) == 1 else None
-    levels = list(ability.milestones.values_list("level", "summary")) if ability else []
-    context = {"levels": levels, "described": request.GET.get("described") == "1"}
-    return render(request, f"{FORM_TEMPLATE}#milestone-options", context)
+    levels = list(ability.milestones.values_list("level", flat=True)) if ability else []
+    return render(request, f"{FORM_TEMPLATE}#milestone-options", {"levels": levels})
 
 
 def _own_observation(request: HttpRequest, org: str, pk: int):

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from freshness.table import organization_version
 from kit.compiled import Compiled
 from kit.fragments import cached_form_html, cached_html, fragment_key, list_key
+from kit.numbers import whole_number
 from kit.paging import Window
 from milestones.models import Achievement, Requirement
 from milestones.progress import (
@@ -35,6 +36,7 @@ from organizations.access import (
     require,
 )
 from organizations.models import Membership, Organization
+from pages.ability_picker import find
 from pages.forms.award import AwardForm
 from pages.kept import member_page
 from pages.rendering import render
@@ -330,6 +332,19 @@ def award_milestone(request: HttpRequest, org: str, username: str) -> HttpRespon
         return _person_view(request, organization, membership, person, award_form=form)
     form.save(awarded_by=membership)
     return _after_progress_change(request, organization, membership, person)
+
+
+@members_only
+def award_asks(request: HttpRequest, org: str, username: str) -> HttpResponse:
+    """What the milestone chosen in the award form asks, as the ability or level changes."""
+    organization, _, _ = _awarder(request, org, username)
+    found = find(organization.abilities.all(), request.GET.get("ability", ""))
+    level = whole_number(request.GET.get("level"))
+    milestone = None
+    if len(found) == 1 and level is not None:
+        milestone = found[0].milestones.filter(level=level).prefetch_related("examples").first()
+    context = {"organization": organization, "asked": milestone}
+    return render(request, "milestones/person.html#award-asks", context)
 
 
 @members_only

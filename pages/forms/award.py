@@ -1,5 +1,4 @@
 from django import forms
-from django.urls import reverse
 
 from milestones.models import LEVELS, Achievement
 from organizations.models import Membership, Organization
@@ -26,17 +25,6 @@ class AwardForm(forms.Form):
             names = [gap.name for gap in gaps]
             ability.widget.offered = tuple(names)
             ability.help_text = "Their roles ask more of: " + ", ".join(names) + ". Or type any."
-        # The milestone options follow the chosen ability, each saying what it asks.
-        self.fields["level"].widget.attrs.update(
-            {
-                "data-hx-get": reverse("observation_milestones", args=[organization.slug])
-                + "?described=1",
-                "data-hx-trigger": "change from:#id_ability",
-                "data-hx-include": "#id_ability",
-                "data-hx-target": "this",
-                "data-hx-swap": "innerHTML",
-            }
-        )
 
     def clean(self) -> dict:
         cleaned = super().clean()

@@ -110,7 +110,7 @@ def test_a_manager_awards_a_milestone_and_the_journey_follows(page, demo_server)
     page.evaluate("window.notReloaded = true")
     page.get_by_role("combobox", name="Ability").fill("Servers")
     page.get_by_label("Milestone", exact=True).select_option("3")
-    page.get_by_role("button", name="Award").click()
+    page.get_by_role("button", name="Award", exact=True).click()
     expect(page.locator(".journey__miles")).to_have_text("15 miles")  # and now 1 + 3 + 6
     expect(page.get_by_text("✅ Met: Servers milestone 1+")).to_be_visible()
     assert page.evaluate("window.notReloaded") is True
@@ -204,6 +204,6 @@ def test_focus_follows_an_in_place_update_and_a_live_region_says_what_happened(
 def test_a_refused_award_puts_focus_on_the_field_to_fix(page, demo_server):
     sign_in(page, demo_server, "medium-manager")
     page.goto(f"{demo_server}/medium/people/medium-member/")
-    page.get_by_role("button", name="Award").click()
+    page.get_by_role("button", name="Award", exact=True).click()
     expect(page.locator("#announcer")).to_have_text(re.compile(r"field.* need.* attention"))
     expect(page.locator('[aria-invalid="true"]').first).to_be_focused()

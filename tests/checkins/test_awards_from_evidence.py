@@ -83,12 +83,16 @@ def test_the_award_form_offers_the_gaps_first(client, organization, manager, sub
     page = client.get(PERSON).content.decode()
     assert "Their roles ask more of: Servers. Or type any." in page
     assert '<option value="Servers"></option>' in page
-    # Choosing the ability says what each of its milestones asks.
-    options = Htmx(client).get(
-        reverse("observation_milestones", args=["medium"]), {"ability": "Servers", "described": "1"}
-    )
-    assert "Milestone 2 — Summary of milestone 2" in options.content.decode()
-    assert "No particular milestone" not in options.content.decode()
+    # Choosing the ability and the milestone says what it asks.
+    asks = reverse("award_asks", args=["medium", "grace"])
+    assert 'data-hx-get="' + asks + '"' in page
+    said = Htmx(client).get(asks, {"ability": "Servers", "level": "2"}).content.decode()
+    assert "Servers, milestone 2</strong> asks: Summary of milestone 2" in said
+    assert Htmx(client).get(asks, {"ability": "Nothing", "level": "2"}).content.decode() == ""
+    assert Htmx(client).get(asks, {"ability": "Servers", "level": "x"}).content.decode() == ""
+    # Only for those who award.
+    client.force_login(subject.user)
+    assert Htmx(client).get(asks, {"ability": "Servers", "level": "2"}).status_code == 403
 
 
 def test_evidence_an_award_rests_on_stays(client, manager, seen_at_2):
