@@ -1,7 +1,8 @@
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count, OuterRef, Q, Subquery, Value
-from django.db.models.functions import Coalesce, Concat, NullIf, Trim
+from django.db.models import Count, F, OuterRef, Q, Subquery, Value
+from django.db.models.expressions import Window as Over
+from django.db.models.functions import Coalesce, Concat, NullIf, RowNumber, Trim
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
@@ -26,6 +27,13 @@ class ObservationQuerySet(models.QuerySet):
     def visible_to(self, user) -> "ObservationQuerySet":
         """The observations whose content `user` may read."""
         return self.filter(readable_by(user))
+
+    def latest_per_ability(self, count: int) -> "ObservationQuerySet":
+        """The newest `count` of these on each ability, by ability then newest first: one query
+        (a window over the rows), however many there are."""
+        newest = [F("observed_on").desc(), F("created_at").desc(), F("pk").desc()]
+        ranked = Over(RowNumber(), partition_by=[F("ability_id")], order_by=newest)
+        return self.annotate(rank=ranked).filter(rank__lte=count).order_by("ability_id", "rank")
 
 
 def readable_by(user) -> Q:

@@ -11,8 +11,6 @@ import csv
 
 from django.contrib import messages
 from django.db.models import Case, Count, F, IntegerField, Prefetch, Q, Value, When
-from django.db.models.expressions import Window as Over
-from django.db.models.functions import RowNumber
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
@@ -222,16 +220,7 @@ class _Sheet:
         if side and not check_in.finished:
             latest = (
                 readable.filter(subject=person, ability__in=[i.ability_id for i in self.items])
-                .annotate(
-                    rank=Over(
-                        RowNumber(),
-                        partition_by=[F("ability_id")],
-                        order_by=[F("observed_on").desc(), F("created_at").desc(), F("pk").desc()],
-                    )
-                )
-                .filter(rank__lte=CITABLE)
-                .order_by("ability_id", "rank")
-            )
+            ).latest_per_ability(CITABLE)
             for observation in latest:
                 self.citable.setdefault(observation.ability_id, []).append(observation)
         # Cited before but no longer among the latest: still offered, so a save keeps them.

@@ -8,9 +8,8 @@ come a page at a time; every piece is one query, whatever the organization's siz
 
 from dataclasses import dataclass, field
 
-from django.db.models import Case, Count, F, IntegerField, OuterRef, Q, Subquery, Value, When
-from django.db.models.expressions import Window as Over
-from django.db.models.functions import Coalesce, RowNumber
+from django.db.models import Case, Count, IntegerField, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponse
 
 from abilities.models import Ability
@@ -142,15 +141,7 @@ def _rows(request, membership, page, requirements, highest, mine: set[int]) -> l
         Observation.objects.visible_to(request.user)
         .filter(subject=membership, ability__in=shown)
         .select_related("observer__user", "subject__user")
-        .annotate(
-            rank=Over(
-                RowNumber(),
-                partition_by=[F("ability_id")],
-                order_by=[F("observed_on").desc(), F("created_at").desc(), F("pk").desc()],
-            )
-        )
-        .filter(rank__lte=EVIDENCE_SHOWN)
-        .order_by("ability_id", "rank")
+        .latest_per_ability(EVIDENCE_SHOWN)
     )
     evidence: dict[int, list] = {}
     for observation in latest:

@@ -181,8 +181,8 @@ def observation_milestones(request: HttpRequest, org: str) -> TemplateResponse:
     return render(request, f"{FORM_TEMPLATE}#milestone-options", {"levels": levels})
 
 
-def _own_observation(request: HttpRequest, org: str, pk: int):
-    """The observer's own observation; unreadable ones are a 404, others' readable ones a 403."""
+def _readable_observation(request: HttpRequest, org: str, pk: int):
+    """An observation of the organization the visitor may read; any other is a 404."""
     organization, membership = organization_for_member(request, org)
     observation = get_object_or_404(
         Observation.objects.visible_to(request.user)
@@ -190,6 +190,12 @@ def _own_observation(request: HttpRequest, org: str, pk: int):
         .select_related("subject__user", "ability"),
         pk=pk,
     )
+    return organization, membership, observation
+
+
+def _own_observation(request: HttpRequest, org: str, pk: int):
+    """The observer's own observation; unreadable ones are a 404, others' readable ones a 403."""
+    organization, membership, observation = _readable_observation(request, org, pk)
     require(
         may_change_observation(membership, observation),
         "Only the observer changes an observation.",
@@ -241,13 +247,7 @@ def observation_consent(request: HttpRequest, org: str, pk: int) -> HttpResponse
 @require_POST
 def observation_award(request: HttpRequest, org: str, pk: int) -> HttpResponse:
     """Award the milestone an observation saw the person at, in one step, resting on it."""
-    organization, membership = organization_for_member(request, org)
-    observation = get_object_or_404(
-        Observation.objects.visible_to(request.user)
-        .filter(organization=organization)
-        .select_related("subject__user", "ability"),
-        pk=pk,
-    )
+    _, membership, observation = _readable_observation(request, org, pk)
     require(
         may_award_milestones(membership, observation.subject),
         "The person's managers and the admins award their milestones.",
