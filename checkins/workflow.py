@@ -182,24 +182,20 @@ def open_round(
     role=None,
     manager=None,
 ) -> tuple[Round, int, int]:
-    """A round for `people`: a check-in each (on `abilities_of(person)`), except for those with
-    one under way already, whose open one joins the round if it has none. Returns the round,
-    how many check-ins it opened and how many it joined."""
+    """A round for `people` (a query of memberships): a check-in each on `abilities_of(them)`,
+    except for those with one under way already, whose open one joins the round if it has
+    none. Returns the round, how many check-ins it opened and how many it joined."""
     with transaction.atomic():
         round = Round.objects.create(
             organization=organization, name=name, due_on=due_on, group=group,
             group_label=label, role=role, manager=manager, opened_by=opened_by,
         )  # fmt: skip
-        people = list(people)
-        busy = set(
-            CheckIn.objects.filter(person__in=people, finalized_at__isnull=True).values_list(
-                "person_id", flat=True
-            )
-        )
-        joined = CheckIn.objects.filter(
-            person_id__in=busy, finalized_at__isnull=True, round__isnull=True
-        ).update(round=round)
-        fresh = [person for person in people if person.pk not in busy]
+        # Asked in SQL of the group's query, not of a list of ids: a round for ten thousand.
+        under_way = CheckIn.objects.filter(person__in=people, finalized_at__isnull=True)
+        joined = under_way.filter(round__isnull=True).update(round=round)
+        fresh_people = people.exclude(pk__in=under_way.values("person"))
+        abilities = abilities_of(fresh_people)
+        fresh = list(fresh_people.only("pk"))
         now = timezone.now()
         created = CheckIn.objects.bulk_create(
             [
@@ -210,9 +206,8 @@ def open_round(
             batch_size=1000,
         )  # fmt: skip
         if created and created[0].pk is None:  # a database that does not return ids
-            created = list(CheckIn.objects.filter(round=round, person__in=fresh))
+            created = list(CheckIn.objects.filter(round=round, created_at=now))
         by_person = {check_in.person_id: check_in for check_in in created}
-        abilities = abilities_of(fresh)
         CheckInItem.objects.bulk_create(
             (
                 CheckInItem(check_in=by_person[person.pk], ability_id=ability_id, position=n)
@@ -224,8 +219,9 @@ def open_round(
     return round, len(created), joined
 
 
-def required_abilities(people: list[Membership]) -> dict[int, list[int]]:
-    """{membership id: the ability ids their roles require, by name}: one query."""
+def required_abilities(people) -> dict[int, list[int]]:
+    """{membership id: the ability ids their roles require, by name}: one query, for a list of
+    memberships or a query of them."""
     rows = (
         Requirement.objects.filter(role__holders__in=people)
         .values_list("role__holders", "ability_id")

@@ -464,7 +464,7 @@ def round_new(request: HttpRequest, org: str) -> HttpResponse:
 
 def _group(organization, membership, group: str, role) -> tuple:
     """The active people of a round's group (the opener not among them), with its name."""
-    people = organization.memberships.active().exclude(pk=membership.pk).select_related("user")
+    people = organization.memberships.active().exclude(pk=membership.pk)
     if group == Round.Group.EVERYONE:
         return people, "Everyone", None
     if group == Round.Group.ROLE:
