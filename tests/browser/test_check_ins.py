@@ -83,3 +83,36 @@ def test_a_whole_check_in_with_two_people(chromium, demo_server, output_dir, jav
     for page in (person, manager):
         page.context.close()
     assert person_errors == [] and manager_errors == []
+
+
+def test_the_check_in_form_is_walked_by_keyboard(page, demo_server):
+    """Tab goes from each ability's milestone to its note and evidence, then to the next
+    ability, and ends on the buttons; every stop shows where the focus is."""
+    sign_in(page, demo_server, "medium-manager")
+    check_in = CheckIn.objects.get(
+        person__user__username="medium-member", finalized_at__isnull=True
+    )
+    page.goto(f"{demo_server}/medium/check-ins/{check_in.pk}/")
+    stops = []
+    for _ in range(60):
+        page.keyboard.press("Tab")
+        stop = page.evaluate(
+            """() => {
+                const e = document.activeElement;
+                const style = getComputedStyle(e);
+                const label = e.labels && e.labels[0] ? e.labels[0].innerText : e.innerText;
+                return {name: (e.name || "") + "|" + label.trim().slice(0, 40),
+                        outlined: style.outlineStyle !== "none" || style.boxShadow !== "none"};
+            }"""
+        )
+        stops.append(stop)
+        if stop["name"].startswith("action|Hand in"):
+            break
+    names = [stop["name"].split("|")[0] for stop in stops]
+    fields = [
+        name.split("-")[0] for name in names if name.split("-")[0] in {"level", "note", "cite"}
+    ]
+    # Per ability: milestone, then why, then the evidence boxes; two abilities.
+    assert fields[:2] == ["level", "note"] and fields.count("level") == 2
+    assert names[-2:] == ["action", "action"]  # Save draft, then Hand in
+    assert all(stop["outlined"] for stop in stops), [s for s in stops if not s["outlined"]]

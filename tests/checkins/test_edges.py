@@ -107,3 +107,47 @@ def test_finalizing_a_milestone_the_ladder_lacks_awards_nothing(
     assert "Select a valid choice." in response.content.decode()
     check_in.refresh_from_db()
     assert check_in.finalized_at is None
+
+
+@pytest.mark.parametrize(
+    "what", ["membership", "user", "ability", "organization", "observation", "round"]
+)
+def test_nothing_a_check_in_hangs_on_can_be_deleted_from_under_it(subject, manager, servers, what):
+    from django.db import transaction
+
+    from checkins.models import Round
+    from tests.factories import ObservationFactory
+
+    seen = ObservationFactory(
+        organization=subject.organization, subject=subject, observer=manager, ability=servers
+    )
+    round = Round.objects.create(
+        organization=subject.organization, name="Spring", due_on="2030-01-01",
+        group="everyone", group_label="Everyone",
+    )  # fmt: skip
+    check_in = open_check_in(subject, manager, [servers], round=round)
+    item = check_in.items.get()
+    save_proposal(check_in, "person", subject, {item.pk: Proposal(1, cited=[seen.pk])}, False)
+    target = {
+        "membership": subject, "user": subject.user, "ability": servers,
+        "organization": subject.organization, "observation": seen, "round": round,
+    }[what]  # fmt: skip
+    with pytest.raises(RestrictedError), transaction.atomic():
+        target.delete()
+    assert CheckIn.objects.get(pk=check_in.pk).items.get().citations.count() == 1
+
+
+@pytest.mark.parametrize("table", ["membership", "check-in"])
+def test_the_database_itself_refuses_a_raw_delete(subject, manager, servers, table):
+    from django.db import IntegrityError, connection, transaction
+
+    from organizations.models import Membership
+
+    check_in = open_check_in(subject, manager, [servers])
+    model, pk = {"membership": (Membership, subject.pk), "check-in": (CheckIn, check_in.pk)}[table]
+    name = connection.ops.quote_name(model._meta.db_table)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {name} WHERE id = %s", [pk])
+        connection.check_constraints()
+    assert CheckIn.objects.filter(pk=check_in.pk).exists()

@@ -203,3 +203,25 @@ def test_the_check_ins_list_s_queries_do_not_grow(
     client.get(address)
     with django_assert_num_queries(6):
         assert client.get(address).status_code == 200
+
+
+@pytest.mark.parametrize("size", [(1, 0), (60, 3)], ids=["small", "large"])
+def test_the_forms_queries_do_not_grow(
+    client, people, organization, size, django_assert_num_queries
+):
+    """Opening a check-in offers at most forty abilities; a round's form at most 200 roles."""
+    abilities = _grow(organization, people, *size)
+    role = RoleFactory(organization=organization)
+    people["subject"].roles.add(role)
+    for ability in abilities:
+        RequirementFactory(role=role, ability=ability, level=1)
+    client.force_login(people["subject"].user)
+    address = reverse("check_in_new", args=["medium"])
+    client.get(address)
+    with django_assert_num_queries(6):
+        assert client.get(address).status_code == 200
+    client.force_login(people["admin"].user)
+    address = reverse("check_in_round_new", args=["medium"])
+    client.get(address)
+    with django_assert_num_queries(4):
+        assert client.get(address).status_code == 200
