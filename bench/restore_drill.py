@@ -24,7 +24,7 @@ from urllib.parse import urlparse, urlunparse
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.run import DATABASE_URL, PAGES, ROOT, env, fresh_database, manage
+from bench.run import DATABASE_URL, ROOT, env, fresh_database, manage, visits_of_pages
 
 DRILL = os.environ.get("DRILL_DATABASE", "gruuv_drill")
 # One moment for both renderings, so "3 days ago" reads the same from either database.
@@ -60,27 +60,12 @@ def render_pages() -> dict[str, str]:
     from django.test import Client
     from django.test.utils import setup_test_environment
 
-    from organizations.models import Membership, User
+    from organizations.models import User
 
     setup_test_environment()
     pages = {}
     with time_machine.travel(FROZEN_AT, tick=False):
-        someone = (
-            Membership.objects.filter(
-                organization__slug="medium", user__username__startswith="bench-"
-            )
-            .order_by("pk")
-            .values_list("user__username", flat=True)[1:2]
-        )
-        names = {
-            "{someone}": someone[0] if someone else "medium-member",
-            "{top manager}": "bench-0"
-            if User.objects.filter(username="bench-0")
-            else "medium-manager",
-        }
-        for page, reader in PAGES:
-            url = page.replace("{someone}", names["{someone}"])
-            username = names.get(reader, reader)
+        for page, reader, url, username in visits_of_pages():
             client = Client()
             if username:
                 client.force_login(User.objects.get(username=username))

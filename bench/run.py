@@ -101,19 +101,12 @@ class QueryCounter:
         return execute(sql, params, many, context)
 
 
-def measure(requests: int) -> dict:
-    """In-process: queries, bytes and server time (p50, p95) of every page × reader."""
-    import django
-
-    django.setup()
-    from django.db import connection
-    from django.test import Client
-    from django.test.utils import setup_test_environment
-
+def visits_of_pages() -> list[tuple[str, str | None, str, str | None]]:
+    """(page, reader, address, username) of every page × reader, on the database at hand: the
+    placeholders named, for the demo and the grown one alike."""
     from checkins.models import CheckIn, Round
     from organizations.models import Membership, User
 
-    setup_test_environment()
     someone = (
         Membership.objects.filter(organization__slug="medium", user__username__startswith="bench-")
         .order_by("pk")
@@ -129,12 +122,29 @@ def measure(requests: int) -> dict:
         "{finalized check-in}": theirs.filter(finalized_at__isnull=False).get().pk,
         "{round}": Round.objects.filter(organization__slug="medium").order_by("-pk")[0].pk,
     }
-    visits = []
+    found = []
     for page, reader in PAGES:
         url = page.replace("{someone}", names["{someone}"])
         for name, pk in ids.items():
             url = url.replace(name, str(pk))
-        username = names.get(reader, reader)
+        found.append((page, reader, url, names.get(reader, reader)))
+    return found
+
+
+def measure(requests: int) -> dict:
+    """In-process: queries, bytes and server time (p50, p95) of every page × reader."""
+    import django
+
+    django.setup()
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import setup_test_environment
+
+    from organizations.models import User
+
+    setup_test_environment()
+    visits = []
+    for page, reader, url, username in visits_of_pages():
         # As a browser asks: HTML comes gzipped (GZipMiddleware); the size kept is both.
         client = Client(headers={"Accept-Encoding": "gzip, deflate, br"})
         if username:

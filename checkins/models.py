@@ -142,6 +142,9 @@ class CheckIn(SavedAtomically):
         Round, on_delete=models.RESTRICT, null=True, blank=True, related_name="check_ins"
     )
     created_at = models.DateTimeField(default=timezone.now)
+    # When it is due: its round's date, copied here so that the lists of check-ins under way
+    # read soonest due first from an index, however many there are.
+    due_on = models.DateField(null=True, blank=True)
     person_submitted_at = models.DateTimeField(null=True, blank=True)
     manager_submitted_at = models.DateTimeField(null=True, blank=True)
     manager_submitted_by = models.ForeignKey(
@@ -179,7 +182,15 @@ class CheckIn(SavedAtomically):
         ]
         indexes = [
             models.Index(fields=["person", "-created_at"], name="check_in_by_person"),
-        ]
+            # Under way, soonest due first (the check-ins page); a round's, unfinished first.
+            # PostgreSQL puts NULLs last ascending and first descending, as the pages order
+            # them (SQLite does not take NULLS FIRST/LAST in an index).
+            models.Index(
+                fields=["organization", "due_on", "created_at", "id"],
+                name="check_in_under_way_by_due", condition=Q(finalized_at__isnull=True),
+            ),
+            models.Index(fields=["round", "-finalized_at", "id"], name="check_in_by_round"),
+        ]  # fmt: skip
 
     def __str__(self) -> str:
         return f"Check-in of {self.person.user} ({self.created_at:%Y-%m-%d})"
@@ -213,7 +224,7 @@ class CheckIn(SavedAtomically):
 
     @property
     def overdue(self) -> bool:
-        return bool(self.round_id and not self.finished and self.round.overdue)
+        return bool(self.due_on and not self.finished and self.due_on < timezone.localdate())
 
 
 class CheckInItem(models.Model):

@@ -192,7 +192,7 @@ def open_round(
         )  # fmt: skip
         # Asked in SQL of the group's query, not of a list of ids: a round for ten thousand.
         under_way = CheckIn.objects.filter(person__in=people, finalized_at__isnull=True)
-        joined = under_way.filter(round__isnull=True).update(round=round)
+        joined = under_way.filter(round__isnull=True).update(round=round, due_on=due_on)
         fresh_people = people.exclude(pk__in=under_way.values("person"))
         abilities = abilities_of(fresh_people)
         fresh = list(fresh_people.only("pk"))
@@ -200,7 +200,7 @@ def open_round(
         created = CheckIn.objects.bulk_create(
             [
                 CheckIn(organization=organization, person=person, opened_by=opened_by,
-                        round=round, created_at=now)
+                        round=round, due_on=due_on, created_at=now)
                 for person in fresh
             ],
             batch_size=1000,

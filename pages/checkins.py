@@ -10,7 +10,7 @@ organization's size (at most `MOST_ABILITIES` abilities, a few observations each
 import csv
 
 from django.contrib import messages
-from django.db.models import Case, Count, F, IntegerField, Prefetch, Q, Value, When
+from django.db.models import Count, F, Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
@@ -83,7 +83,7 @@ def check_ins(request: HttpRequest, org: str) -> HttpResponse:
     if person == membership and may_open_rounds(membership):
         context["reports"] = Window(
             lambda: _listed(_managed(organization, membership).unfinished()).order_by(
-                F("round__due_on").asc(nulls_last=True), "created_at", "pk"
+                F("due_on").asc(nulls_last=True), "created_at", "pk"
             ),
             request.GET.get("reports"),
             PER_PAGE,
@@ -482,28 +482,30 @@ def round_page(request: HttpRequest, org: str, pk: int) -> HttpResponse:
     organization, membership = organization_for_member(request, org)
     require(may_open_rounds(membership), "Admins and managers follow check-in rounds.")
     round = get_object_or_404(_rounds(organization, membership), pk=pk)
-    check_ins = _listed(round.check_ins.all())
+    theirs = round.check_ins.all()
     if not may_administer(membership):
-        check_ins = check_ins.filter(person__in=Membership.objects.reports_of(membership))
-    order = {state: n for n, state in enumerate(
-        [State.OPEN, State.WAITING_FOR_PERSON, State.WAITING_FOR_MANAGER, State.READY,
-         State.FINALIZED, State.CLOSED, State.ACKNOWLEDGED]
-    )}  # fmt: skip
-    ranked = check_ins.annotate(
-        rank=Case(
-            *(When(stage=state, then=Value(n)) for state, n in order.items()),
-            output_field=IntegerField(),
-        )
-    ).order_by("rank", "person__user__first_name", "person__user__username", "pk")
-    counts = dict(
-        check_ins.order_by().values("stage").annotate(n=Count("pk")).values_list("stage", "n")
+        theirs = theirs.filter(person__in=Membership.objects.reports_of(membership))
+    # Unfinished first, then the latest finalized: read in index order and stopped at the page.
+    ordered = _listed(theirs).order_by(F("finalized_at").desc(nulls_first=True), "pk")
+    under_way = Q(finalized_at__isnull=True)
+    person_in, manager_in = (
+        Q(person_submitted_at__isnull=False),
+        Q(manager_submitted_at__isnull=False),
+    )
+    counted = theirs.aggregate(
+        open=Count("pk", filter=under_way & ~person_in & ~manager_in),
+        waiting_for_person=Count("pk", filter=under_way & manager_in & ~person_in),
+        waiting_for_manager=Count("pk", filter=under_way & person_in & ~manager_in),
+        ready=Count("pk", filter=under_way & person_in & manager_in),
+        finalized=Count("pk", filter=Q(finalized_at__isnull=False, acknowledged_at__isnull=True)),
+        acknowledged=Count("pk", filter=Q(acknowledged_at__isnull=False)),
     )
     context = {
         "organization": organization,
         "membership": membership,
         "round": round,
-        "page": Window(ranked, request.GET.get("page"), 50),
-        "counts": [(State(s).label, counts[s]) for s in order if s in counts],
+        "page": Window(ordered, request.GET.get("page"), 50),
+        "counts": [(State(state).label, n) for state, n in counted.items() if n],
         "overdue": round.overdue,
         "today": timezone.localdate(),
     }

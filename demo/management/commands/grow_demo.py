@@ -231,7 +231,8 @@ class Command(BaseCommand):
             handed_in = now - timedelta(days=1) if index % 20 == 5 else None
             return CheckIn(
                 organization=org, person=person, opened_by=head, round=round,
-                created_at=now - timedelta(days=2), person_submitted_at=handed_in,
+                due_on=round.due_on, created_at=now - timedelta(days=2),
+                person_submitted_at=handed_in,
             )  # fmt: skip
 
         rows = [finalized(person) for person in people]

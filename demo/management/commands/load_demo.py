@@ -178,6 +178,7 @@ class Command(BaseCommand):
                 )  # fmt: skip
             check_in = CheckIn.objects.create(
                 round=round,
+                due_on=round.due_on if round else None,
                 organization=person.organization,
                 person=person,
                 opened_by=manager if round else person,
