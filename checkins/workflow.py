@@ -14,6 +14,7 @@ from django.utils import timezone
 from checkins.models import MOST_ABILITIES, CheckIn, CheckInItem, Citation, Grounds, Round, Side
 from milestones.models import Achievement, Milestone, Requirement
 from milestones.progress import highest_milestones, level_held
+from observations.models import Observation
 from organizations.models import Membership
 
 
@@ -178,13 +179,14 @@ def open_round(
     group: str,
     people,
     label: str,
-    abilities_of,
     role=None,
     manager=None,
 ) -> tuple[Round, int, int]:
-    """A round for `people` (a query of memberships): a check-in each on `abilities_of(them)`,
-    except for those with one under way already, whose open one joins the round if it has
-    none. Returns the round, how many check-ins it opened and how many it joined."""
+    """A round for `people` (a query of memberships): a check-in each, except for those with
+    one under way already, whose open one joins the round if it has none. Returns the round,
+    how many check-ins it opened and how many it joined. A round's check-in gets its abilities
+    when it is first opened (`fill_items`): a round for ten thousand people writes ten thousand
+    rows, not the quarter of a million their roles' requirements would make."""
     with transaction.atomic():
         round = Round.objects.create(
             organization=organization, name=name, due_on=due_on, group=group,
@@ -194,7 +196,6 @@ def open_round(
         under_way = CheckIn.objects.filter(person__in=people, finalized_at__isnull=True)
         joined = under_way.filter(round__isnull=True).update(round=round, due_on=due_on)
         fresh_people = people.exclude(pk__in=under_way.values("person"))
-        abilities = abilities_of(fresh_people)
         fresh = list(fresh_people.only("pk"))
         now = timezone.now()
         created = CheckIn.objects.bulk_create(
@@ -205,18 +206,26 @@ def open_round(
             ],
             batch_size=1000,
         )  # fmt: skip
-        if created and created[0].pk is None:  # a database that does not return ids
-            created = list(CheckIn.objects.filter(round=round, created_at=now))
-        by_person = {check_in.person_id: check_in for check_in in created}
-        CheckInItem.objects.bulk_create(
-            (
-                CheckInItem(check_in=by_person[person.pk], ability_id=ability_id, position=n)
-                for person in fresh
-                for n, ability_id in enumerate(abilities.get(person.pk, [])[:MOST_ABILITIES])
-            ),
-            batch_size=5000,
-        )
     return round, len(created), joined
+
+
+def fill_items(check_in: CheckIn) -> None:
+    """Give a check-in opened by a round its abilities, once: those the person's roles require
+    now, else the ones they hold or were observed on; at most `MOST_ABILITIES`."""
+    with transaction.atomic():
+        CheckIn.objects.select_for_update().filter(pk=check_in.pk).first()
+        if check_in.items.exists():
+            return
+        person = check_in.person
+        wanted = required_abilities([person]).get(person.pk, [])
+        if not wanted:
+            held = person.achievements.values_list("milestone__ability", flat=True)
+            observed = Observation.objects.filter(subject=person).values_list("ability", flat=True)
+            wanted = [*held.order_by()[:MOST_ABILITIES], *observed.order_by()[:MOST_ABILITIES]]
+        CheckInItem.objects.bulk_create(
+            CheckInItem(check_in=check_in, ability_id=ability_id, position=number)
+            for number, ability_id in enumerate(list(dict.fromkeys(wanted))[:MOST_ABILITIES])
+        )
 
 
 def required_abilities(people) -> dict[int, list[int]]:

@@ -20,6 +20,7 @@ from checkins.models import UNFINISHED, CheckIn, Citation, Round, Side, State
 from checkins.workflow import (
     Refused,
     acknowledge,
+    fill_items,
     finalize,
     open_check_in,
     open_round,
@@ -199,11 +200,10 @@ class _Sheet:
     def __init__(self, request, check_in, side: str | None):
         self.check_in, self.side = check_in, side
         person = check_in.person
-        self.items = list(
-            check_in.items.select_related("ability").prefetch_related(
-                Prefetch("ability__milestones", queryset=Milestone.objects.order_by("level"))
-            )
-        )
+        self.items = self._items()
+        if not self.items and not check_in.finished and person.active:
+            fill_items(check_in)  # a round's, opened for the first time
+            self.items = self._items()
         self.held = highest_milestones(person.achievements.all())[person.pk]
         readable = Observation.objects.visible_to(request.user)
         cited = (
@@ -231,6 +231,13 @@ class _Sheet:
                 c.observation for c in self.cited.get((item.pk, side), [])
                 if c.observation_id not in known
             ]  # fmt: skip
+
+    def _items(self) -> list:
+        return list(
+            self.check_in.items.select_related("ability").prefetch_related(
+                Prefetch("ability__milestones", queryset=Milestone.objects.order_by("level"))
+            )
+        )
 
     def ladder(self, item) -> dict[int, str]:
         return {m.level: m.summary for m in item.ability.milestones.all()}
@@ -450,7 +457,7 @@ def round_new(request: HttpRequest, org: str) -> HttpResponse:
         people, label, manager = _group(organization, membership, data["group"], data["role"])
         round, opened, joined = open_round(
             organization, membership, data["name"], data["due_on"], data["group"], people,
-            label, required_abilities, role=data["role"], manager=manager,
+            label, role=data["role"], manager=manager,
         )  # fmt: skip
         messages.success(
             request,

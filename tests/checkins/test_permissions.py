@@ -12,7 +12,6 @@ from checkins.workflow import (
     finalize,
     open_check_in,
     open_round,
-    required_abilities,
     save_proposal,
 )
 from tests.factories import ObservationFactory, RequirementFactory, RoleFactory
@@ -135,7 +134,7 @@ def test_rounds_are_for_admins_and_managers(client, people, servers, viewer):
     organization = people["subject"].organization
     round, _, _ = open_round(
         organization, people["admin"], "Spring", "2030-01-01", "everyone",
-        organization.memberships.active(), "Everyone", required_abilities,
+        organization.memberships.active(), "Everyone",
     )  # fmt: skip
     sign_in(client, people, viewer)
     page = client.get(reverse("check_in_round", args=["medium", round.pk]))
@@ -193,7 +192,6 @@ def test_the_check_ins_list_s_queries_do_not_grow(
         open_round(
             organization, people["admin"], "Round", "2030-01-01", "everyone",
             organization.memberships.active().exclude(pk=people["subject"].pk), "Everyone",
-            required_abilities,
         )  # fmt: skip
         CheckIn.objects.filter(finalized_at__isnull=True).update(
             person_submitted_at=now(), manager_submitted_at=now(), finalized_at=now()

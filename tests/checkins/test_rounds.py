@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from checkins.models import CheckIn, Round
-from checkins.workflow import Proposal, open_check_in, save_proposal
+from checkins.workflow import Proposal, fill_items, open_check_in, save_proposal
 from organizations.models import Membership
 from tests.factories import MembershipFactory, RequirementFactory, RoleFactory
 from tests.pages import text_lines
@@ -41,10 +41,15 @@ def test_an_admin_opens_a_round_for_everyone(client, admin, manager, subject, me
         manager.pk, subject.pk, member.pk,
     }  # fmt: skip
     assert CheckIn.objects.get(pk=already.pk).round == round
-    grace = round.check_ins.get(person=subject)
-    assert [item.ability.slug for item in grace.items.all()] == ["servers"]
     page = client.get(response.url)
     assert "Round opened: 2 check-ins opened, 1 already under way joined it." in text_lines(page)
+    # Each gets its abilities when first opened: what the roles require then.
+    grace = round.check_ins.get(person=subject)
+    assert not grace.items.exists()
+    client.force_login(subject.user)
+    assert "Servers" in client.get(reverse("check_in", args=["medium", grace.pk])).content.decode()
+    assert [item.ability.slug for item in grace.items.all()] == ["servers"]
+    client.force_login(admin.user)
 
 
 def test_a_role_s_holders(client, admin, subject, member, engineers):
@@ -100,6 +105,7 @@ def test_the_progress_view_shows_who_waits_on_whom_overdue_first(
     client.post(NEW, {"name": "Spring", "due_on": due(0), "group": "everyone"})
     round = Round.objects.get()
     grace = round.check_ins.get(person=subject)
+    fill_items(grace)
     item = grace.items.get()
     save_proposal(grace, "person", subject, {item.pk: Proposal(2)}, submit=True)
     Round.objects.filter(pk=round.pk).update(due_on=timezone.localdate() - timedelta(days=1))
@@ -131,3 +137,20 @@ def test_the_round_page_s_queries_do_not_grow(
     client.get(address)
     with django_assert_num_queries(6):
         assert client.get(address).status_code == 200
+
+
+def test_a_round_s_check_in_without_requirements_takes_what_is_held_or_observed(
+    organization, admin, member, manager, servers
+):
+    from checkins.workflow import open_round
+    from tests.factories import ObservationFactory
+
+    ObservationFactory(organization=organization, subject=member, observer=manager, ability=servers)
+    round, _, _ = open_round(
+        organization, admin, "Spring", due(), "everyone",
+        organization.memberships.filter(pk=member.pk), "Everyone",
+    )  # fmt: skip
+    check_in = round.check_ins.get()
+    fill_items(check_in)
+    fill_items(check_in)  # once
+    assert [item.ability for item in check_in.items.all()] == [servers]
