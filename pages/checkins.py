@@ -13,6 +13,7 @@ from django.contrib import messages
 from django.db.models import Count, F, Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -483,6 +484,22 @@ def _group(organization, membership, group: str, role) -> tuple:
     )
 
 
+def _rows_of_round(check_ins) -> None:
+    """What each row shows, worked out once in Python: a template resolves each name it is
+    given a few times over, which a table of fifty rows felt."""
+    today = timezone.localdate()
+    for check_in in check_ins:
+        state = check_in.state
+        check_in.row = {
+            "pk": check_in.pk,
+            "name": str(check_in.person.user),
+            "state": state,
+            "label": check_in.state_label,
+            "overdue": bool(check_in.due_on and state in UNFINISHED and check_in.due_on < today),
+            "opened": check_in.created_at,
+        }
+
+
 @members_only
 def round_page(request: HttpRequest, org: str, pk: int) -> HttpResponse:
     """Who is waiting on whom: unfinished first (overdue ones, once due), then finished."""
@@ -493,7 +510,15 @@ def round_page(request: HttpRequest, org: str, pk: int) -> HttpResponse:
     if not may_administer(membership):
         theirs = theirs.filter(person__in=Membership.objects.reports_of(membership))
     # Unfinished first, then the latest finalized: read in index order and stopped at the page.
-    ordered = _listed(theirs).order_by(F("finalized_at").desc(nulls_first=True), "pk")
+    ordered = (
+        theirs.select_related("person__user")
+        .only(
+            "created_at", "due_on", "person_submitted_at", "manager_submitted_at",
+            "finalized_at", "acknowledged_at", "person__active", "person__user__username",
+            "person__user__first_name", "person__user__last_name",
+        )
+        .order_by(F("finalized_at").desc(nulls_first=True), "pk")
+    )  # fmt: skip
     under_way = Q(finalized_at__isnull=True)
     person_in, manager_in = (
         Q(person_submitted_at__isnull=False),
@@ -511,9 +536,10 @@ def round_page(request: HttpRequest, org: str, pk: int) -> HttpResponse:
         "organization": organization,
         "membership": membership,
         "round": round,
-        "page": Window(ordered, request.GET.get("page"), 50),
+        "page": Window(ordered, request.GET.get("page"), 50, prepare=_rows_of_round),
         "counts": [(State(state).label, n) for state, n in counted.items() if n],
         "overdue": round.overdue,
+        "base": reverse("check_ins", args=[organization.slug]),  # a check-in's is base + id
         "today": timezone.localdate(),
     }
     return render(request, "checkins/round.html", context)

@@ -108,7 +108,9 @@ def test_the_progress_view_shows_who_waits_on_whom_overdue_first(
     fill_items(grace)
     item = grace.items.get()
     save_proposal(grace, "person", subject, {item.pk: Proposal(2)}, submit=True)
-    Round.objects.filter(pk=round.pk).update(due_on=timezone.localdate() - timedelta(days=1))
+    yesterday = timezone.localdate() - timedelta(days=1)  # as if the round had been due then
+    Round.objects.filter(pk=round.pk).update(due_on=yesterday)
+    CheckIn.objects.filter(round=round).update(due_on=yesterday)
     lines = text_lines(client.get(reverse("check_in_round", args=["medium", round.pk])))
     assert "past due" in " ".join(lines)
     rows = [line for line in lines if line.endswith(" · overdue")]
