@@ -9,7 +9,7 @@ the milestone texts as they were (`CheckInItem.snapshot`).
 """
 
 from django.db import models
-from django.db.models import Case, Q, Value, When
+from django.db.models import Q
 from django.utils import timezone
 
 from abilities.models import Ability
@@ -40,9 +40,8 @@ class State(models.TextChoices):
 
 
 def state_of(row) -> str:
-    """The state from what a check-in (or a row of its fields) records: the one rule, also
-    written in SQL by `CheckInQuerySet.with_state`. A former member's unfinished check-in is
-    closed, and kept."""
+    """The state from what a check-in records: the one rule. A former member's unfinished
+    check-in is closed, and kept."""
     if row.acknowledged_at:
         return State.ACKNOWLEDGED
     if row.finalized_at:
@@ -106,25 +105,6 @@ class Round(models.Model):
 
 
 class CheckInQuerySet(models.QuerySet):
-    def with_state(self) -> "CheckInQuerySet":
-        """`stage`: the state in SQL, as `state_of` reads it, to filter, count and order by."""
-        return self.annotate(
-            stage=Case(
-                When(acknowledged_at__isnull=False, then=Value(State.ACKNOWLEDGED)),
-                When(finalized_at__isnull=False, then=Value(State.FINALIZED)),
-                When(person__active=False, then=Value(State.CLOSED)),
-                When(
-                    person_submitted_at__isnull=False,
-                    manager_submitted_at__isnull=False,
-                    then=Value(State.READY),
-                ),
-                When(manager_submitted_at__isnull=False, then=Value(State.WAITING_FOR_PERSON)),
-                When(person_submitted_at__isnull=False, then=Value(State.WAITING_FOR_MANAGER)),
-                default=Value(State.OPEN),
-                output_field=models.CharField(),
-            )
-        )
-
     def unfinished(self) -> "CheckInQuerySet":
         return self.filter(finalized_at__isnull=True, person__active=True)
 
@@ -227,6 +207,15 @@ class CheckIn(SavedAtomically):
         return bool(self.due_on and not self.finished and self.due_on < timezone.localdate())
 
 
+def ladder_snapshot(ability_name: str, summaries: dict) -> dict:
+    """What a finalized check-in keeps of an ability: its name and its milestones' summaries
+    ({level: summary}), as they were."""
+    return {
+        "ability": ability_name,
+        "milestones": {str(level): summaries[level] for level in sorted(summaries, key=int)},
+    }
+
+
 class CheckInItem(models.Model):
     """One ability of a check-in: each side's proposal and note, the agreed milestone, and, once
     finalized, the ladder as it was then."""
@@ -317,7 +306,7 @@ class Citation(models.Model):
 class Grounds(models.Model):
     """What an award rests on: a check-in that finalized it, an observation cited for it, or
     both. An award made from an observation has one row; one made by a check-in has a row for
-    the check-in and one per observation the manager side cited."""
+    the check-in and one per observation either side cited for its ability."""
 
     # The grounds go with their award when it is revoked (an explicit act, which says so); the
     # evidence they name stays, and cannot be deleted while an award rests on it.

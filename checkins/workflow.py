@@ -11,7 +11,16 @@ from dataclasses import dataclass, field
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from checkins.models import MOST_ABILITIES, CheckIn, CheckInItem, Citation, Grounds, Round, Side
+from checkins.models import (
+    MOST_ABILITIES,
+    CheckIn,
+    CheckInItem,
+    Citation,
+    Grounds,
+    Round,
+    Side,
+    ladder_snapshot,
+)
 from milestones.models import Achievement, Milestone, Requirement
 from milestones.progress import highest_milestones, level_held
 from observations.models import Observation
@@ -120,10 +129,9 @@ def finalize(check_in: CheckIn, by: Membership, agreed: Mapping[int, int]) -> li
             ladder = ladders.get(item.ability_id, {})
             item.agreed_level = agreed[item.pk]
             item.held_level = level_held(highest, item.ability_id)
-            item.snapshot = {
-                "ability": item.ability.name,
-                "milestones": {str(level): m.summary for level, m in sorted(ladder.items())},
-            }
+            item.snapshot = ladder_snapshot(
+                item.ability.name, {level: m.summary for level, m in ladder.items()}
+            )
             if item.agreed_level > item.held_level:
                 milestone = ladder.get(item.agreed_level)
                 if milestone is None:
@@ -133,10 +141,14 @@ def finalize(check_in: CheckIn, by: Membership, agreed: Mapping[int, int]) -> li
                     milestone=milestone,
                     defaults={"awarded_by": by, "note": "Agreed in a check-in."},
                 )
-                Grounds.objects.create(achievement=achievement, check_in=check_in)
                 Grounds.objects.bulk_create(
-                    Grounds(achievement=achievement, observation_id=observation_id)
-                    for observation_id in dict.fromkeys(cited.get(item.pk, []))
+                    [
+                        Grounds(achievement=achievement, check_in=check_in),
+                        *(
+                            Grounds(achievement=achievement, observation_id=observation_id)
+                            for observation_id in dict.fromkeys(cited.get(item.pk, []))
+                        ),
+                    ]
                 )
                 awarded.append(achievement)
         CheckInItem.objects.bulk_update(items, ["agreed_level", "held_level", "snapshot"])

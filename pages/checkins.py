@@ -14,7 +14,6 @@ from django.db.models import Count, F, Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from checkins.models import UNFINISHED, CheckIn, Citation, Round, Side, State
@@ -30,11 +29,12 @@ from checkins.workflow import (
 )
 from kit.paging import Window
 from milestones.models import Milestone
-from milestones.progress import highest_milestones
+from milestones.progress import highest_milestones, level_held
 from observations.models import Observation
 from organizations.access import (
     check_in_side,
     may_administer,
+    may_finalize_check_in,
     may_open_check_in,
     may_open_rounds,
     may_read_check_in,
@@ -51,6 +51,7 @@ from pages.forms.checkin import (
     ProposalForm,
     RoundForm,
 )
+from pages.people import person_in
 from pages.rendering import render
 
 PER_PAGE = 20
@@ -67,7 +68,7 @@ def check_ins(request: HttpRequest, org: str) -> HttpResponse:
     organization, membership = organization_for_member(request, org)
     person = membership
     if username := request.GET.get("person"):
-        person = _person(organization, username)
+        person = person_in(organization, username)
         if not may_read_check_ins_of(membership, person):
             raise Http404("No such person here.")
     history = Window(
@@ -98,7 +99,7 @@ def check_ins(request: HttpRequest, org: str) -> HttpResponse:
 
 
 def _listed(check_ins):
-    return check_ins.select_related("person__user", "round").with_state()
+    return check_ins.select_related("person__user", "round")
 
 
 def _managed(organization, membership):
@@ -117,12 +118,6 @@ def _rounds(organization, membership):
     return rounds.select_related("opened_by__user")
 
 
-def _person(organization, username: str) -> Membership:
-    return get_object_or_404(
-        organization.memberships.select_related("user"), user__username=username
-    )
-
-
 # Opening one
 
 
@@ -131,7 +126,7 @@ def check_in_new(request: HttpRequest, org: str) -> HttpResponse:
     organization, membership = organization_for_member(request, org)
     person = membership
     if username := request.GET.get("person") or request.POST.get("person"):
-        person = _person(organization, username)
+        person = person_in(organization, username)
     # Members know who their colleagues are (the People list): a refusal, not a 404.
     require(
         may_open_check_in(membership, person),
@@ -207,10 +202,10 @@ class _Sheet:
             self.items = self._items()
         self.held = highest_milestones(person.achievements.all())[person.pk]
         readable = Observation.objects.visible_to(request.user)
-        cited = (
-            Citation.objects.filter(item__check_in=check_in, observation__in=readable)
-            .select_related("observation__observer__user", "observation__subject__user")
-            .select_related("observation__ability")
+        cited = Citation.objects.filter(
+            item__check_in=check_in, observation__in=readable
+        ).select_related(
+            "observation__observer__user", "observation__subject__user", "observation__ability"
         )
         self.cited: dict[tuple[int, str], list] = {}
         for citation in cited:
@@ -251,8 +246,11 @@ class _Sheet:
         check_in, reveal = self.check_in, self.check_in.both_submitted
         rows = []
         for item in self.items:
-            held = item.held_level if check_in.finished else self.held.get(item.ability_id)
-            held = held.level if hasattr(held, "level") else (held or 0)
+            held = (
+                (item.held_level or 0)
+                if check_in.finished
+                else level_held(self.held, item.ability_id)
+            )
             sides = {}
             for side in (Side.PERSON, Side.MANAGER):
                 shown = reveal or side == self.side
@@ -260,7 +258,7 @@ class _Sheet:
                     "shown": shown,
                     "submitted": check_in.submitted(side),
                     "level": item.level_of(side) if shown else None,
-                    "summary": self._summary(item, item.level_of(side)) if shown else "",
+                    "summary": item.summary_of(item.level_of(side)) if shown else "",
                     "note": item.note_of(side) if shown else "",
                     "cited": self.cited.get((item.pk, side), []) if shown else [],
                 }
@@ -271,17 +269,12 @@ class _Sheet:
                     "person": sides[Side.PERSON],
                     "manager": sides[Side.MANAGER],
                     "differs": reveal and item.differs,
-                    "agreed_summary": self._summary(item, item.agreed_level),
+                    "agreed_summary": item.summary_of(item.agreed_level),
                     "fields": form.fields_of(item) if form else None,
                     "agree_field": finalizing.field_of(item) if finalizing else None,
                 }
             )
         return rows
-
-    def _summary(self, item, level) -> str:
-        if self.check_in.finished:
-            return item.summary_of(level)
-        return self.ladder(item).get(level, "") if level else ""
 
 
 @members_only
@@ -356,7 +349,7 @@ def check_in_propose(request: HttpRequest, org: str, pk: int) -> HttpResponse:
 def check_in_finalize(request: HttpRequest, org: str, pk: int) -> HttpResponse:
     organization, membership, check_in = _check_in(request, org, pk)
     require(
-        check_in_side(membership, check_in) == Side.MANAGER,
+        may_finalize_check_in(membership, check_in),
         "A manager or an admin finalizes a check-in, never its person.",
     )
     if check_in.state != State.READY:
@@ -477,17 +470,12 @@ def _group(organization, membership, group: str, role) -> tuple:
         return people, "Everyone", None
     if group == Round.Group.ROLE:
         return people.filter(roles=role), f"Holders of {role.name}", None
-    return (
-        people.filter(line__startswith=membership.line),
-        f"Reports of {membership.user}",
-        membership,
-    )
+    return people.reports_of(membership), f"Reports of {membership.user}", membership
 
 
 def _rows_of_round(check_ins) -> None:
     """What each row shows, worked out once in Python: a template resolves each name it is
     given a few times over, which a table of fifty rows felt."""
-    today = timezone.localdate()
     for check_in in check_ins:
         state = check_in.state
         check_in.row = {
@@ -495,7 +483,7 @@ def _rows_of_round(check_ins) -> None:
             "name": str(check_in.person.user),
             "state": state,
             "label": check_in.state_label,
-            "overdue": bool(check_in.due_on and state in UNFINISHED and check_in.due_on < today),
+            "overdue": check_in.overdue and state != State.CLOSED,
             "opened": check_in.created_at,
         }
 
@@ -540,6 +528,5 @@ def round_page(request: HttpRequest, org: str, pk: int) -> HttpResponse:
         "counts": [(State(state).label, n) for state, n in counted.items() if n],
         "overdue": round.overdue,
         "base": reverse("check_ins", args=[organization.slug]),  # a check-in's is base + id
-        "today": timezone.localdate(),
     }
     return render(request, "checkins/round.html", context)

@@ -96,7 +96,7 @@ PERSON = Compiled(
 )
 
 
-def _person(organization: Organization, username: str) -> Membership:
+def person_in(organization: Organization, username: str) -> Membership:
     """The person; their roles, and what those require, are read when the page is rendered
     (`_Progress.roles`), not for a kept one."""
     found = PERSON(organization.slug, username)
@@ -109,7 +109,7 @@ def _person(organization: Organization, username: str) -> Membership:
 @members_only
 def person_page(request: HttpRequest, org: str, username: str) -> HttpResponse:
     organization, membership = organization_for_member(request, org)
-    person = _person(organization, username)
+    person = person_in(organization, username)
     # Kept per reader (what they may read, whether they may award): the evidence about the
     # person moves their version, names, roles and the privacy rule's inputs the organization's.
     whole = member_page(
@@ -278,7 +278,7 @@ def _grounds(achievements, user, membership, person) -> None:
     reads_check_ins = may_read_check_ins_of(membership, person)
     for achievement in achievements:
         grounds = achievement.grounds.all()
-        achievement.check_in_id = next(
+        achievement.agreed_in = next(
             (g.check_in_id for g in grounds if g.check_in_id and reads_check_ins), None
         )
         achievement.cited = [g.observation_id for g in grounds if g.observation_id in readable]
@@ -315,7 +315,7 @@ def _chart_abilities(organization, roles, highest) -> list:
 
 def _awarder(request: HttpRequest, org: str, username: str) -> tuple:
     organization, membership = organization_for_member(request, org)
-    person = _person(organization, username)
+    person = person_in(organization, username)
     require(
         may_award_milestones(membership, person),
         "Managers and admins award milestones, to others than themselves.",
@@ -359,6 +359,6 @@ def _after_progress_change(request, organization, membership, person) -> HttpRes
     if request.htmx:  # the progress partial, fresh
         # The change moved the organization's version: its kept parts are under the new one.
         organization.refresh_from_db(fields=["people_version"])
-        person = _person(organization, person.user.username)
+        person = person_in(organization, person.user.username)
         return _person_view(request, organization, membership, person)
     return redirect("person", organization.slug, person.user.username)

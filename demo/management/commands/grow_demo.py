@@ -10,17 +10,13 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from abilities.models import Ability
-from checkins.models import CheckIn, CheckInItem, Round
+from checkins.models import CheckIn, CheckInItem, Round, ladder_snapshot
 from demo.frameworks import DEMO_PASSWORD
 from milestones.models import Achievement, Example, Milestone, Requirement, default_miles
 from observations.models import Conversation, Message, Observation
 from organizations.models import Membership, Organization, Role, User
 
 BATCH = 5_000
-
-
-def _snapshot(ability, ladders) -> dict:
-    return {"ability": ability.name, "milestones": ladders.get(ability.pk, {})}
 
 
 def batched(iterable, size=BATCH):
@@ -252,7 +248,9 @@ class Command(BaseCommand):
                         manager_level=level if done else None,
                         agreed_level=level if done else None,
                         held_level=level - 1 if done else None,
-                        snapshot=_snapshot(ability, ladders) if done else {},
+                        snapshot=ladder_snapshot(ability.name, ladders.get(ability.pk, {}))
+                        if done
+                        else {},
                     )
                 )  # fmt: skip
         for chunk in batched(items):

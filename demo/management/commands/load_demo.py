@@ -6,7 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from abilities.models import Ability
-from checkins.models import CheckIn, CheckInItem, Citation, Grounds, Round
+from checkins.models import CheckIn, CheckInItem, Citation, Grounds, Round, ladder_snapshot
 from demo.frameworks import (
     DEMO_PASSWORD,
     ORGANIZATIONS,
@@ -200,12 +200,9 @@ class Command(BaseCommand):
                     person_level=mine, person_note=my_note,
                     manager_level=theirs, manager_note=their_note, agreed_level=agreed,
                     held_level=0 if finalized else None,
-                    snapshot={
-                        "ability": ability.name,
-                        "milestones": {
-                            str(m.level): m.summary for m in ability.milestones.order_by("level")
-                        },
-                    } if finalized else {},
+                    snapshot=ladder_snapshot(
+                        ability.name, dict(ability.milestones.values_list("level", "summary"))
+                    ) if finalized else {},
                 )  # fmt: skip
                 for number in spec["cited"].get(slug, []):
                     Citation.objects.create(
