@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from checkins import signals
 from checkins.models import (
     MOST_ABILITIES,
     CheckIn,
@@ -97,6 +98,7 @@ def save_proposal(check_in: CheckIn, side: str, by: Membership, proposals: Mappi
             if side == Side.MANAGER:
                 changes["manager_submitted_by"] = by
             CheckIn.objects.filter(pk=check_in.pk).update(**changes)
+            _changed(check_in)
 
 
 def finalize(check_in: CheckIn, by: Membership, agreed: Mapping[int, int]) -> list[Achievement]:
@@ -152,16 +154,23 @@ def finalize(check_in: CheckIn, by: Membership, agreed: Mapping[int, int]) -> li
                 )
                 awarded.append(achievement)
         CheckInItem.objects.bulk_update(items, ["agreed_level", "held_level", "snapshot"])
+        _changed(check_in)
     return awarded
 
 
 def acknowledge(check_in: CheckIn, comment: str) -> None:
     """The person has read what was agreed, with an optional closing comment; once."""
-    done = CheckIn.objects.filter(
-        pk=check_in.pk, finalized_at__isnull=False, acknowledged_at__isnull=True
-    ).update(acknowledged_at=timezone.now(), closing_comment=comment)
-    if not done:
-        raise Refused("This check-in was already acknowledged.")
+    with transaction.atomic():
+        done = CheckIn.objects.filter(
+            pk=check_in.pk, finalized_at__isnull=False, acknowledged_at__isnull=True
+        ).update(acknowledged_at=timezone.now(), closing_comment=comment)
+        if not done:
+            raise Refused("This check-in was already acknowledged.")
+        _changed(check_in)
+
+
+def _changed(check_in: CheckIn) -> None:
+    signals.changed.send(CheckIn, organization_id=check_in.organization_id)
 
 
 def award_from_observation(observation, by: Membership) -> Achievement:
@@ -218,6 +227,7 @@ def open_round(
             ],
             batch_size=1000,
         )  # fmt: skip
+        signals.changed.send(CheckIn, organization_id=organization.pk)
     return round, len(created), joined
 
 

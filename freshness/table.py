@@ -3,7 +3,7 @@
 Pages keep rendered pieces under keys made of versions (`kit.fragments`): the release, the
 versions below and what the request chose (its page, its filter). A change moves a version
 after it is saved, in the change's transaction, so a piece rendered from old rows is stored
-under an old key that nobody asks for again. There are three versions:
+under an old key that nobody asks for again. There are these versions:
 
 - ORGANIZATION, `Organization.people_version`: everything a kept piece shows about people,
   roles and the framework's names (people lists, Team, My team, roles, a person's chart and
@@ -14,6 +14,10 @@ under an old key that nobody asks for again. There are three versions:
   receivers call for the models in `COUNTED`; a reply moves it here.
 - PERSON, `Membership.evidence_version`: the evidence about a person (their page's
   observations and milestones). Moved here.
+- CHECK_INS, `Organization.check_ins_version`: the organization's check-in lists (who is
+  waiting on whom in a round, what is under way). Moved here: by a save of a check-in or a
+  round, and by `checkins.signals.changed`, which the workflow sends after the steps it takes
+  by UPDATE or bulk insert (handing in, finalizing, acknowledging, opening a round).
 - CONTENT, `updated_at`: a row's own content version (an ability's description and ladder, an
   observation's text), moved by the row's save (`kit.content.ContentTracked`, `auto_now`).
 
@@ -29,12 +33,15 @@ from django.db.models import F
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 
 from abilities.models import Ability, AbilityCounts
-from checkins.models import Grounds
+from checkins import signals as check_in_signals
+from checkins.models import CheckIn, Grounds, Round
 from milestones.models import Achievement, Example, Milestone, Requirement
 from observations.models import Conversation, Message, Observation
 from organizations.models import Invitation, Membership, Organization, Role, User
 
-ORGANIZATION, ABILITY, PERSON, CONTENT = "organization", "ability", "person", "content"
+ORGANIZATION, ABILITY, PERSON, CHECK_INS, CONTENT = (
+    "organization", "ability", "person", "check-ins", "content"
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -70,6 +77,9 @@ MOVES: list[tuple[type[models.Model], Moves]] = [
     (Achievement, Moves(PERSON, "membership")),
     # What an award rests on, listed beside it.
     (Grounds, Moves(PERSON, "achievement__membership")),
+    # The check-in lists: a round's table, what is under way (and `check_in_signals.changed`).
+    (CheckIn, Moves(CHECK_INS, "organization")),
+    (Round, Moves(CHECK_INS, "organization")),
     # A reply moves its ability's conversations list (the counted rows move it in health.counts).
     (Message, Moves(ABILITY, "conversation__ability")),
 ]
@@ -106,6 +116,12 @@ def organization_version(organization: Organization) -> tuple[int, int]:
     return organization.pk, organization.people_version
 
 
+def check_ins_version(organization: Organization) -> tuple[int, int, int]:
+    """What a kept check-in list's key names of its organization: which one, its version
+    (names, who reports to whom, who has left) and its check-ins version."""
+    return organization.pk, organization.people_version, organization.check_ins_version
+
+
 def organization_changed(organization_ids) -> None:
     """Move the version of these organizations (ids, or a query of them)."""
     moved(ORGANIZATION, organization_ids)
@@ -115,6 +131,7 @@ VERSION_FIELDS = {
     ORGANIZATION: (Organization, "people_version"),
     ABILITY: (AbilityCounts, "version"),  # its primary key is the ability's
     PERSON: (Membership, "evidence_version"),
+    CHECK_INS: (Organization, "check_ins_version"),
 }
 
 
@@ -170,6 +187,10 @@ def _row_changed(sender, instance, raw=False, update_fields=None, **kwargs) -> N
         moved(moves.version, owners)
 
 
+def _check_ins_changed(sender, organization_id, **kwargs) -> None:
+    moved(CHECK_INS, [organization_id])
+
+
 def _roles_held_changed(sender, instance, action, **kwargs) -> None:
     if action in {"post_add", "post_remove", "post_clear"}:
         # From either side: a membership's roles, or a role's holders.
@@ -177,7 +198,8 @@ def _roles_held_changed(sender, instance, action, **kwargs) -> None:
 
 
 def connect() -> None:
-    """The one receiver, for every row of `MOVES`."""
+    """The one receiver, for every row of `MOVES`, and the workflow's own word."""
+    check_in_signals.changed.connect(_check_ins_changed, dispatch_uid="fresh-check-ins")
     for model in {model for model, _ in MOVES}:
         if model is Membership.roles.through:
             m2m_changed.connect(_roles_held_changed, sender=model, dispatch_uid="fresh-roles-held")

@@ -13,7 +13,9 @@ from django.contrib import messages
 from django.db.models import Count, F, Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from checkins.models import UNFINISHED, CheckIn, Citation, Round, Side, State
@@ -27,6 +29,8 @@ from checkins.workflow import (
     required_abilities,
     save_proposal,
 )
+from freshness.table import check_ins_version
+from kit.fragments import cached_html, list_key
 from kit.paging import Window
 from milestones.models import Milestone
 from milestones.progress import highest_milestones, level_held
@@ -84,18 +88,45 @@ def check_ins(request: HttpRequest, org: str) -> HttpResponse:
         "may_open": may_open_check_in(membership, person),
     }
     if person == membership and may_open_rounds(membership):
-        context["reports"] = Window(
-            lambda: _listed(_managed(organization, membership).unfinished()).order_by(
-                F("due_on").asc(nulls_last=True), "created_at", "pk"
-            ),
-            request.GET.get("reports"),
-            PER_PAGE,
-            "reports",
-        )
-        context["rounds"] = Window(
-            lambda: _rounds(organization, membership), request.GET.get("rounds"), PER_PAGE, "rounds"
+        # Kept rendered per reach (everyone's for an admin, a manager's own reports'), day (what
+        # is overdue) and page, under the organization's versions (freshness/table.py).
+        key = list_key(
+            request, {"page", "reports", "rounds"}, "check-ins-under-way",
+            *check_ins_version(organization), _reach(membership), timezone.localdate(),
+        )  # fmt: skip
+        context["managed"] = cached_html(
+            key, lambda: _managed_html(request, organization, membership)
         )
     return render(request, "checkins/check_ins.html", context)
+
+
+def _reach(membership) -> str | int:
+    """Whose check-ins a manager side's lists show: everyone's, or this manager's reports'."""
+    return "everyone" if may_administer(membership) else membership.pk
+
+
+def _managed_html(request, organization, membership) -> str:
+    """What is under way among the reader's reports (everyone's for an admin), soonest due
+    first, and the rounds they opened (every round for an admin)."""
+    under_way = Window(
+        lambda: _listed(_managed(organization, membership).unfinished()).order_by(
+            F("due_on").asc(nulls_last=True), "created_at", "pk"
+        ),
+        request.GET.get("reports"),
+        PER_PAGE,
+        "reports",
+    )
+    rounds = Window(
+        lambda: _rounds(organization, membership), request.GET.get("rounds"), PER_PAGE, "rounds"
+    )
+    context = {
+        "request": request,
+        "organization": organization,
+        "administer": may_administer(membership),
+        "reports": under_way,
+        "rounds": rounds,
+    }
+    return render_to_string("checkins/_managed.html", context)
 
 
 def _listed(check_ins):
@@ -494,6 +525,24 @@ def round_page(request: HttpRequest, org: str, pk: int) -> HttpResponse:
     organization, membership = organization_for_member(request, org)
     require(may_open_rounds(membership), "Admins and managers follow check-in rounds.")
     round = get_object_or_404(_rounds(organization, membership), pk=pk)
+    # Kept rendered per reach, day (what is overdue) and page, under the organization's
+    # versions: a round of a thousand is then one read of the cache (freshness/table.py).
+    key = list_key(
+        request, {"page"}, "check-in-round", *check_ins_version(organization), round.pk,
+        _reach(membership), timezone.localdate(),
+    )  # fmt: skip
+    context = {
+        "organization": organization,
+        "membership": membership,
+        "round": round,
+        "overdue": round.overdue,
+        "standing": cached_html(key, lambda: _round_html(request, organization, membership, round)),
+    }
+    return render(request, "checkins/round.html", context)
+
+
+def _round_html(request, organization, membership, round) -> str:
+    """The round's counts per state and its table, a page of fifty at a time."""
     theirs = round.check_ins.all()
     if not may_administer(membership):
         theirs = theirs.filter(person__in=Membership.objects.reports_of(membership))
@@ -521,12 +570,11 @@ def round_page(request: HttpRequest, org: str, pk: int) -> HttpResponse:
         acknowledged=Count("pk", filter=Q(acknowledged_at__isnull=False)),
     )
     context = {
-        "organization": organization,
-        "membership": membership,
-        "round": round,
+        "request": request,
+        "administer": may_administer(membership),
         "page": Window(ordered, request.GET.get("page"), 50, prepare=_rows_of_round),
         "counts": [(State(state).label, n) for state, n in counted.items() if n],
         "overdue": round.overdue,
         "base": reverse("check_ins", args=[organization.slug]),  # a check-in's is base + id
     }
-    return render(request, "checkins/round.html", context)
+    return render_to_string("checkins/_round.html", context)

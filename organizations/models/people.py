@@ -125,6 +125,10 @@ def validate_single_line(text: str) -> None:
         raise ValidationError("Write it on one line, without line breaks or tabs.", code="lines")
 
 
+# Moved only in the database (freshness/table.py), never written back by a save.
+VERSIONS = ("people_version", "check_ins_version")
+
+
 class Organization(models.Model):
     name = models.CharField(max_length=120, validators=[validate_single_line])
     # Addresses are compared in lower case (a unique index on lower(slug)): `MEDIUM` is `medium`.
@@ -146,6 +150,11 @@ class Organization(models.Model):
         editable=False,
         help_text="The organization's version: moves with every row freshness/table.py lists.",
     )
+    check_ins_version = models.PositiveBigIntegerField(
+        default=0,
+        editable=False,
+        help_text="The version of its check-in lists: moves with every check-in and round.",
+    )
 
     objects = OrganizationQuerySet.as_manager()
 
@@ -164,14 +173,14 @@ class Organization(models.Model):
         return self.name
 
     def save(self, *args, **kwargs) -> None:
-        """Save every field but `people_version`, which only moves forward in the database: an
-        organization read before a change and saved after it would otherwise set it back to a
+        """Save every field but the versions, which only move forward in the database: an
+        organization read before a change and saved after it would otherwise set one back to a
         version whose kept pages are out of date."""
         if self.pk is not None and not self._state.adding and kwargs.get("update_fields") is None:
             kwargs["update_fields"] = [
                 field.name
                 for field in self._meta.concrete_fields
-                if not field.primary_key and field.name != "people_version"
+                if not field.primary_key and field.name not in VERSIONS
             ]
         super().save(*args, **kwargs)
 

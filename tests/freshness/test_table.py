@@ -26,6 +26,9 @@ KEPT_PAGES = [
     ("/medium/people/medium-member/", "medium-manager"),  # the chart and readiness
     ("/medium/team/", "medium-admin"),  # the members' table, the invitation form
     ("/medium/team/mine/", "medium-manager"),
+    ("/medium/check-ins/", "medium-admin"),  # what is under way, the rounds
+    ("/medium/check-ins/rounds/{round}/", "medium-admin"),  # the counts, who waits on whom
+    ("/medium/check-ins/rounds/{round}/", "medium-manager"),  # the same, of their reports
 ]
 TABLE = re.compile(r'(?:FROM|JOIN)\s+"(\w+)"', re.IGNORECASE)
 MODELS_BY_TABLE = {
@@ -55,8 +58,11 @@ def unversioned(client, url: str, versioned: set[type]) -> set[str]:
 
 @pytest.mark.parametrize(("url", "reader"), KEPT_PAGES)
 def test_every_table_a_kept_page_reads_moves_a_version(demo, client, url, reader):
+    from checkins.models import Round
+
     if reader:
         client.force_login(User.objects.get(username=reader))
+    url = url.format(round=Round.objects.values_list("pk", flat=True).first())
     assert unversioned(client, url, versioned_models()) == set()
 
 
@@ -142,3 +148,36 @@ def test_a_reply_moves_its_ability_s_version(servers, member):
     before = AbilityCounts.objects.get(pk=servers.pk).version
     conversation.messages.create(author=member, body="Me too.")
     assert AbilityCounts.objects.get(pk=servers.pk).version > before
+
+
+def test_a_saved_check_in_or_round_moves_the_check_ins_version(organization, admin, subject):
+    """The rows the table lists for the check-in lists; the workflow's UPDATEs move it by its
+    own word (tests/checkins/test_kept_lists.py)."""
+    from checkins.models import CheckIn, Round
+    from freshness.table import CHECK_INS
+
+    def version() -> int:
+        return Organization.objects.values_list("check_ins_version", flat=True).get(
+            pk=organization.pk
+        )
+
+    moving = {
+        CheckIn: lambda: CheckIn.objects.create(organization=organization, person=subject),
+        Round: lambda: Round.objects.create(
+            organization=organization, name="Spring", due_on="2030-01-01", group="everyone",
+            group_label="Everyone", opened_by=admin,
+        ),
+    }  # fmt: skip
+    assert set(moving) == {model for model, moves in MOVES if moves.version == CHECK_INS}
+    for model, change in moving.items():
+        before = version()
+        change()
+        assert version() > before, model
+    # A full save of an organization read before does not set it back.
+    stale = Organization.objects.get(pk=organization.pk)
+    current = version()
+    CheckIn.objects.get(person=subject).delete()
+    assert version() > current
+    current = version()
+    stale.save()
+    assert version() == current
