@@ -13,6 +13,7 @@ from abilities.models import Ability, AbilityCounts
 from health import counts as health
 from milestones.models import Achievement, Milestone, Requirement
 from observations.models import Conversation, Observation
+from organizations.models import Organization
 from tests.factories import (
     AbilityFactory,
     AchievementFactory,
@@ -213,5 +214,10 @@ def test_recount_rebuilds_what_bulk_loads_bypass():
     assert stored[bulk.pk] == (0, 3, 1, 0)
     assert stored[kept.pk] == (0, 1, 0, 0)
     out = StringIO()
+    versions = ("people_version", "check_ins_version")
+    before = Organization.objects.values_list(*versions).get(pk=organization.pk)
     call_command("recount", stdout=out)
     assert "0 had stored counts that differed" in out.getvalue()
+    # The kept lists of every organization are read afresh after a bulk load.
+    after = Organization.objects.values_list(*versions).get(pk=organization.pk)
+    assert all(now > then for now, then in zip(after, before, strict=True))

@@ -12,7 +12,6 @@ from django.utils import timezone
 from abilities.models import Ability
 from checkins.models import CheckIn, CheckInItem, Round, ladder_snapshot
 from demo.frameworks import DEMO_PASSWORD
-from freshness.table import CHECK_INS, ORGANIZATION, moved
 from milestones.models import Achievement, Example, Milestone, Requirement, default_miles
 from observations.models import Conversation, Message, Observation
 from organizations.models import Membership, Organization, Role, User
@@ -75,9 +74,6 @@ class Command(BaseCommand):
         self._conversations(counts["conversations"], people, abilities)
         self._check_ins(org, people, abilities, milestones)
         call_command("recount", stdout=self.stdout)  # bulk inserts bypass the stored counts
-        # and the versions: what was kept of the organization before it grew is not asked again.
-        for version in (ORGANIZATION, CHECK_INS):
-            moved(version, [org.pk])
         if connection.vendor == "postgresql":
             # As autovacuum would soon after a bulk load: planner statistics for the new rows.
             with connection.cursor() as cursor:  # (VACUUM cannot run in a transaction)
