@@ -1,4 +1,5 @@
 # Two commands: `make run` serves the demo, `make test` runs the whole suite.
+SHELL := /bin/bash
 PYTHON ?= python3
 HOST ?= 127.0.0.1:8000
 # uv, whichever answers `--version`: the one on PATH (a pyenv shim for a missing uv is on PATH
@@ -28,11 +29,17 @@ $(UV_PRIVATE):
 	$(PYTHON) -m pip install --quiet --disable-pip-version-check --target .tools/uv uv
 	$(UV_PRIVATE) --version
 
+# The server, the task worker (mail, notifications) and the scheduler (the weekly digest) in
+# one command: Ctrl-C stops all three, and if one stops the others are stopped with it.
 run: install
 	$(UV) run python manage.py migrate --no-input
 	$(UV) run python manage.py load_demo
-	@echo "Serving Gruuv on http://$(HOST)/ (Ctrl-C stops it)"
-	$(UV) run python manage.py runserver $(HOST)
+	@echo "Serving Gruuv on http://$(HOST)/ with its task worker (Ctrl-C stops both)"
+	@trap 'kill $$(jobs -p) 2>/dev/null; wait' EXIT INT TERM; \
+	$(UV) run python manage.py db_worker --queue-name '*' & \
+	$(UV) run python manage.py crontask --no-heartbeat & \
+	$(UV) run python manage.py runserver $(HOST) & \
+	wait -n
 
 test: install lint
 	$(UV) run pytest -n auto --dist worksteal

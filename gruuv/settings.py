@@ -44,9 +44,12 @@ INSTALLED_APPS = [
     "django_htmx",
     "simple_history",
     "axes",
+    "django_tasks_db",  # the task queue's table; the worker is `manage.py db_worker`
+    "crontask",  # the scheduler that enqueues periodic tasks: `manage.py crontask`
     # The layers, from the bottom (tests/gruuv/test_layers.py holds every module to them):
     "kit",  # the toolkit: imports no app of ours
     "organizations",  # the domain: people, organizations, roles, access
+    "outbox",  # every mail sent, queued in the request's transaction, sent by the worker
     "abilities",
     "milestones",
     "observations",
@@ -112,6 +115,12 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The server and the task worker write the same file: a writer waits its turn (up to 20 s)
+    # rather than failing, and readers are not blocked by a writer (write-ahead log).
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL;"}
+    )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     if env_bool("DATABASE_POOL", True):
         # Django's own psycopg pool; it requires persistent connections to be off.
@@ -199,6 +208,22 @@ elif EMAIL_BACKEND_PATH.endswith("filebased.EmailBackend"):
     MAILER_OPTIONS = {"file_path": os.environ.get("EMAIL_FILE_PATH", str(BASE_DIR / "sent-mail"))}
 MAILERS = {"default": {"BACKEND": EMAIL_BACKEND_PATH, "OPTIONS": MAILER_OPTIONS}}
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Gruuv <gruuv@localhost>")
+# Mail is sent by the task worker, never in a request (outbox/): a failed attempt is tried
+# again after each of these delays (seconds), then recorded as failed; at most this many
+# mails per organization per hour (the rest wait their turn); a queued mail whose task was
+# lost is enqueued again after MAIL_LOST_AFTER.
+MAIL_RETRY_DELAYS = tuple(
+    int(s) for s in os.environ.get("MAIL_RETRY_DELAYS", "60,300,1800,7200,21600").split(",")
+)
+MAIL_PER_ORGANIZATION_PER_HOUR = int(os.environ.get("MAIL_PER_ORGANIZATION_PER_HOUR", "20000"))
+MAIL_LOST_AFTER = timedelta(minutes=int(os.environ.get("MAIL_LOST_AFTER_MINUTES", "15")))
+
+# Background work: Django's Tasks framework on the database (django-tasks-db). A request
+# enqueues after its transaction commits; `manage.py db_worker` runs the tasks (`make run`
+# starts one beside the server; docs/deployment.md says how many to run); `manage.py crontask`
+# enqueues the periodic ones (the weekly digest, the sweep of lost mail).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+CRONTASK = {"REDIS_URL": os.environ["REDIS_URL"]} if os.environ.get("REDIS_URL") else {}
 
 # Rate-limit counters sit in their own cache, so clearing the page cache does not reset them.
 # Without Redis each process counts on its own (a deploy check warns when DEBUG is off).

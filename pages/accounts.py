@@ -1,15 +1,21 @@
+import secrets
+
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordResetForm
 from django.contrib.auth.views import PasswordResetView
+from django.core import mail
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError
+from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 
+from kit.mail import single_line
 from organizations.models import Organization, PendingSignup, User
+from outbox.sending import post
 from pages import signups
 from pages.forms.membership import ProfileForm, SignupForm, derived_slug
 from pages.rendering import render
@@ -48,12 +54,13 @@ def _mail_the_link(request: HttpRequest, form: SignupForm) -> HttpResponse:
     if signups.mailed_too_often(request, pending.email):
         pass  # the same page, and no more mail: nobody fills a person's inbox from here
     elif User.objects.filter(email__iexact=pending.email).exists():
-        signups.send(signups.existing_account_mail(request, pending))
+        signups.send(signups.existing_account_mail(request, pending), signups.attempt_key())
     else:
         token = pending.new_token()
         message = signups.signup_mail(request, pending, token)
-        signups.keep(pending)
-        signups.send(message)
+        with transaction.atomic():
+            signups.keep(pending)
+            signups.send(message, signups.link_key(pending))
     context = {"email": pending.email, "organization_name": pending.organization_name}
     return render(request, "organizations/signup_sent.html", context)
 
@@ -89,6 +96,29 @@ def signup_confirm(request: HttpRequest, token: str) -> HttpResponse:
     return render(request, "organizations/signup_confirm.html", context)
 
 
+class QueuedPasswordResetForm(PasswordResetForm):
+    """Django's reset form, its mail queued for the task worker (outbox/) instead of sent in
+    the request: a slow mail server holds nobody, and neither does the time it takes say
+    whether the address has an account."""
+
+    def send_mail(
+        self, subject_template_name, email_template_name, context, from_email, to_email,
+        html_email_template_name=None,
+    ) -> None:  # fmt: skip
+        subject = "".join(render_to_string(subject_template_name, context).splitlines())
+        message = mail.EmailMultiAlternatives(
+            single_line(subject), render_to_string(email_template_name, context), from_email,
+            [to_email],
+        )  # fmt: skip
+        if html_email_template_name:
+            message.attach_alternative(
+                render_to_string(html_email_template_name, context), "text/html"
+            )
+        # Each ask is a mail of its own (the same link, asked for again, is sent again: the
+        # first may be lost); the limits per address and per email bound them.
+        post(message, key=f"password-reset:{secrets.token_hex(8)}")
+
+
 @limit_posts("password-reset", "PASSWORD_RESET_RATE")
 @limit_posts("password-reset-email", "PASSWORD_RESET_PER_EMAIL_RATE", key=posted_email)
 def password_reset(request: HttpRequest) -> HttpResponse:
@@ -98,7 +128,7 @@ def password_reset(request: HttpRequest) -> HttpResponse:
         form.add_error(None, TOO_MANY_REQUESTS)
         response = render(request, "registration/password_reset_form.html", {"form": form})
         return too_many(request, response)
-    return PasswordResetView.as_view()(request)
+    return PasswordResetView.as_view(form_class=QueuedPasswordResetForm)(request)
 
 
 ADDRESS_CHECKS_PAUSED = (

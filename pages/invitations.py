@@ -1,7 +1,6 @@
 """Invitations: sending the link, and joining through it."""
 
 import logging
-import smtplib
 
 from django.contrib import messages
 from django.contrib.auth import login
@@ -16,6 +15,7 @@ from django.utils import timezone
 
 from kit.mail import single_line
 from organizations.models import Invitation, User
+from outbox.sending import post
 from pages.forms.membership import JoinForm
 from pages.rendering import render
 from pages.throttling import TOO_MANY_REQUESTS, limit_posts, too_many
@@ -39,19 +39,17 @@ def invitation_mail(request: HttpRequest, invitation: Invitation, token: str):
     return message
 
 
-def send_invitation(invitation: Invitation, message) -> bool:
-    """Mail the link; False (and the invitation kept, to resend) when the mail server fails.
-
-    The mailer's timeout (EMAIL_TIMEOUT) bounds how long a slow server holds the request.
-    """
-    try:
-        message.send()
-    except (OSError, smtplib.SMTPException):
-        logger.exception("Sending the invitation to %s failed", invitation.email)
-        return False
+def send_invitation(invitation: Invitation, message) -> None:
+    """Queue the link's mail, in the caller's transaction: the task worker sends it, retries a
+    refusing server and records a failure, which the Team page shows (outbox/). Once per link:
+    the key names the link's secret, so a resend (a new secret) is a new mail."""
+    post(
+        message,
+        key=f"invitation:{invitation.pk}:{invitation.token_hash[:16]}",
+        organization=invitation.organization,
+    )
     invitation.sent_at = timezone.now()
     invitation.save(update_fields=["sent_at"])
-    return True
 
 
 def _problem(invitation: Invitation | None, user) -> tuple[str, int] | None:

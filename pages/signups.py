@@ -2,7 +2,7 @@
 account already, word that someone tried (and how to get in)."""
 
 import logging
-import smtplib
+import secrets
 
 from django.conf import settings
 from django.core import mail
@@ -15,6 +15,7 @@ from django_ratelimit.core import is_ratelimited
 
 from kit.mail import single_line
 from organizations.models import PendingSignup
+from outbox.sending import post
 
 logger = logging.getLogger(__name__)
 
@@ -73,10 +74,21 @@ def keep(pending: PendingSignup) -> None:
     pending.save()
 
 
-def send(message: mail.EmailMessage) -> None:
-    """Send, and log a failure: the page says "check your email" either way, as it must not
-    say whether the address has an account; the person can sign up again."""
+def send(message: mail.EmailMessage, key: str) -> None:
+    """Queue it for the task worker (outbox/), which retries a refusing server: the page says
+    "check your email" either way, as it must not say whether the address has an account; the
+    person can sign up again. `key`: what it is for, sent once."""
     try:
-        message.send()
-    except (OSError, smtplib.SMTPException, ValueError):
-        logger.exception("Sending the sign-up mail to %s failed", message.to[0])
+        post(message, key=key)
+    except ValueError:  # a header the mail cannot carry: logged, and the page says the same
+        logger.exception("The sign-up mail to %s could not be written", message.to[0])
+
+
+def link_key(pending: PendingSignup) -> str:
+    return f"signup:{pending.token_hash[:16]}"
+
+
+def attempt_key() -> str:
+    """Each try at signing up with an address that has an account is a mail of its own (rate
+    limited per address: `mailed_too_often`)."""
+    return f"signup-existing:{secrets.token_hex(8)}"

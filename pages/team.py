@@ -1,6 +1,7 @@
 """The team: admins invite people and manage members; managers see their reports."""
 
 from collections import defaultdict
+from datetime import timedelta
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -10,6 +11,7 @@ from django.db.models import OuterRef, Subquery, prefetch_related_objects
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from freshness.table import organization_version
@@ -26,11 +28,13 @@ from organizations.access import (
     require,
 )
 from organizations.models import Invitation, Membership, Role
+from outbox.models import Message
 from pages.forms.membership import InviteForm, MemberForm
 from pages.invitations import invitation_mail, send_invitation
 from pages.rendering import render
 
 PAGE_SIZE = 50
+FAILED_SHOWN, FAILED_SHOWN_FOR = 10, timedelta(days=30)
 
 
 def _admin(request: HttpRequest, org: str):
@@ -56,6 +60,12 @@ def _team_context(request, organization, membership, invite_form) -> dict:
         "former": former,
         "invitations": Window(
             invitations, request.GET.get("invitations"), PAGE_SIZE, "invitations"
+        ),
+        # Mail the worker gave up on (after its retries), newest first: what to send again.
+        "failed_mail": list(
+            Message.objects.failed()
+            .filter(organization=organization, failed_at__gte=timezone.now() - FAILED_SHOWN_FOR)
+            .only("to", "subject", "last_error", "failed_at", "attempts")[:FAILED_SHOWN]
         ),
         "invite_form": invite_form,
         # A blank invitation form (forty roles to tick, at a company's size) is kept rendered
@@ -136,26 +146,22 @@ def invite(request: HttpRequest, org: str) -> HttpResponse:
             invitation.save()
             form.save_m2m()
             message = invitation_mail(request, invitation, token)  # in the transaction
+            send_invitation(invitation, message)  # queued with it
     except ValueError as error:  # a mail that cannot be written: nothing is saved
         form.add_error(None, f"{UNWRITABLE} ({error})")
         context = _team_context(request, organization, membership, form)
         return render(request, "organizations/team.html", context, invalid=True)
-    _report_sending(request, invitation, send_invitation(invitation, message))
+    _report_sending(request, invitation)
     return redirect("team", organization.slug)
 
 
 UNWRITABLE = "The invitation mail could not be written, so nothing was saved."
 
 
-def _report_sending(request: HttpRequest, invitation: Invitation, sent: bool) -> None:
-    if sent:
-        messages.success(request, f"Invitation sent to {invitation.email}.")
-    else:
-        messages.error(
-            request,
-            f"The invitation to {invitation.email} is saved, but the mail server did not take "
-            "it. Try “Resend” in a few minutes.",
-        )
+def _report_sending(request: HttpRequest, invitation: Invitation) -> None:
+    # Sent by the worker: a mail server that refuses it is tried again, and a mail that could
+    # not be sent at all is listed on this page ("Mail that could not be sent").
+    messages.success(request, f"Invitation sent to {invitation.email}.")
 
 
 def _invitation(request: HttpRequest, org: str, pk: int):
@@ -176,8 +182,10 @@ def invitation_resend(request: HttpRequest, org: str, pk: int) -> HttpResponse:
     except ValueError as error:
         messages.error(request, f"{UNWRITABLE} ({error})")
         return redirect("team", organization.slug)
-    invitation.save(update_fields=["token_hash", "expires_at"])
-    _report_sending(request, invitation, send_invitation(invitation, message))
+    with transaction.atomic():
+        invitation.save(update_fields=["token_hash", "expires_at"])
+        send_invitation(invitation, message)
+    _report_sending(request, invitation)
     return redirect("team", organization.slug)
 
 

@@ -1,9 +1,9 @@
 import re
 
-from django.core import mail
 from playwright.sync_api import expect
 
 from tests.browser.conftest import sign_in
+from tests.worker import sent_mail
 
 
 def test_an_admin_invites_the_invitee_joins_and_their_manager_observes_them(
@@ -19,7 +19,7 @@ def test_an_admin_invites_the_invitee_joins_and_their_manager_observes_them(
     page.get_by_role("button", name="Send the invitation").click()
     expect(page.get_by_text("Invitation sent to nova@example.com.")).to_be_visible()
     expect(page.get_by_text("nova@example.com · Member · Pending")).to_be_visible()
-    link = re.search(r"https?://\S+/invitations/\S+/", mail.outbox[-1].body).group(0)
+    link = re.search(r"https?://\S+/invitations/\S+/", sent_mail()[-1].body).group(0)
 
     invitee = chromium.new_context(viewport={"width": 390, "height": 900}).new_page()
     invitee.goto(link)

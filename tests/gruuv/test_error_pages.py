@@ -3,13 +3,13 @@
 import re
 
 import pytest
-from django.core import mail
 from django.test import Client, RequestFactory
 from django.urls import reverse
 from django.views.defaults import server_error
 
 from tests.factories import UserFactory
 from tests.pages import text_lines
+from tests.worker import sent_mail, uses_worker
 
 pytestmark = pytest.mark.django_db
 
@@ -47,6 +47,7 @@ def test_500_is_ours_and_needs_no_request_context():
     assert "/static/css/gruuv.css" in page
 
 
+@uses_worker
 def test_password_reset_carries_gruuvs_name_and_works(client):
     user = UserFactory(username="grace", email="grace@example.com")
     form = client.get(reverse("password_reset"))
@@ -54,9 +55,9 @@ def test_password_reset_carries_gruuvs_name_and_works(client):
     assert "Django" not in form.content.decode()
     done = client.post(reverse("password_reset"), {"email": "grace@example.com"}, follow=True)
     assert "Check your email" in text_lines(done)
-    assert len(mail.outbox) == 1
-    assert mail.outbox[0].subject == "Choose a new Gruuv password"
-    link = re.search(r"http://testserver(/accounts/reset/\S+)", mail.outbox[0].body).group(1)
+    assert len(sent_mail()) == 1
+    assert sent_mail()[0].subject == "Choose a new Gruuv password"
+    link = re.search(r"http://testserver(/accounts/reset/\S+)", sent_mail()[0].body).group(1)
     confirm = client.get(link, follow=True)
     assert "Choose a new password" in text_lines(confirm)
     new = "a much longer passphrase"

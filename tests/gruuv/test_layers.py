@@ -14,6 +14,7 @@ ROOT = Path(settings.BASE_DIR)
 FLOORS = (
     ("kit",),
     ("organizations",),
+    ("outbox",),
     ("abilities",),
     ("milestones",),
     ("observations",),

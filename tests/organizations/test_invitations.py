@@ -1,17 +1,19 @@
 """Invitations: the Team page sends a single-use link; joining through it; every bad case."""
 
 import re
-import smtplib
 from datetime import timedelta
 
 import pytest
-from django.core import mail
+import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
 from organizations.models import Invitation, Membership, User
+from outbox.models import Message
 from tests.factories import MembershipFactory, RoleFactory, UserFactory
 from tests.pages import text_lines
+from tests.smtp import closed_port, mailer_settings, smtp_server
+from tests.worker import run_worker, sent_mail, uses_worker
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +24,7 @@ def invite(client, organization, **data):
 
 
 def link_in_mail(message=None) -> str:
-    message = message or mail.outbox[-1]
+    message = message or sent_mail()[-1]
     return re.search(r"http://testserver(/invitations/\S+/)", message.body).group(1)
 
 
@@ -36,6 +38,7 @@ def invited(client, admin, manager, organization):
     return Invitation.objects.get(), link_in_mail()
 
 
+@uses_worker
 def test_an_admin_invites_and_the_mail_carries_a_link(client, admin, organization):
     client.force_login(admin.user)
     response = invite(client, organization, level="manager")
@@ -45,15 +48,16 @@ def test_an_admin_invites_and_the_mail_carries_a_link(client, admin, organizatio
         "manager", admin, Invitation.Status.PENDING,
     )  # fmt: skip
     assert invitation.expires_at - timezone.now() > timedelta(days=13, hours=23)
-    assert len(mail.outbox) == 1
-    assert mail.outbox[0].to == ["new.person@example.com"]
-    assert mail.outbox[0].subject == "Join Medium on Gruuv"
+    assert len(sent_mail()) == 1
+    assert sent_mail()[0].to == ["new.person@example.com"]
+    assert sent_mail()[0].subject == "Join Medium on Gruuv"
     token = link_in_mail().split("/")[-2]
     assert Invitation.hash_token(token) == invitation.token_hash
     assert token not in invitation.token_hash  # only the hash is stored
     assert "new.person@example.com · Manager · Pending" in " ".join(text_lines(response))
 
 
+@uses_worker
 def test_a_new_person_joins_with_a_name_username_and_password(client, invited, manager):
     invitation, link = invited
     page = client.get(link)
@@ -76,6 +80,7 @@ def test_a_new_person_joins_with_a_name_username_and_password(client, invited, m
     assert "Nova Person" in " ".join(text_lines(people))
 
 
+@uses_worker
 def test_a_signed_in_person_with_the_same_email_joins_with_one_click(client, invited):
     _invitation, link = invited
     person = UserFactory(username="nova", email="New.Person@example.com")
@@ -85,6 +90,7 @@ def test_a_signed_in_person_with_the_same_email_joins_with_one_click(client, inv
     assert Membership.objects.get(user=person).organization.slug == "medium"
 
 
+@uses_worker
 def test_an_account_holder_who_is_signed_out_is_asked_to_sign_in(client, invited):
     _, link = invited
     UserFactory(username="nova", email="new.person@example.com")
@@ -94,6 +100,7 @@ def test_an_account_holder_who_is_signed_out_is_asked_to_sign_in(client, invited
     assert not Membership.objects.filter(user__username="y").exists()
 
 
+@uses_worker
 @pytest.mark.parametrize("case", ["expired", "revoked", "used", "tampered"])
 def test_bad_links_get_a_clear_page_and_create_nothing(client, invited, case):
     invitation, link = invited
@@ -123,6 +130,7 @@ def test_bad_links_get_a_clear_page_and_create_nothing(client, invited, case):
     assert not User.objects.filter(username="nova").exists()
 
 
+@uses_worker
 def test_signed_in_as_someone_else_is_refused(client, invited, member):
     _, link = invited
     client.force_login(member.user)
@@ -133,15 +141,17 @@ def test_signed_in_as_someone_else_is_refused(client, invited, member):
     assert not Invitation.objects.get().accepted_at
 
 
+@uses_worker
 def test_an_active_member_cannot_be_invited_again(client, admin, member, organization):
     client.force_login(admin.user)
     response = invite(client, organization, email=member.user.email)
     assert response.redirect_chain == []  # the form again, with the error
     assert f"{member.user.email} is already a member of Medium." in " ".join(text_lines(response))
     assert not Invitation.objects.exists()
-    assert mail.outbox == []
+    assert sent_mail() == []
 
 
+@uses_worker
 def test_already_a_member_when_opening_the_link(client, invited):
     invitation, link = invited
     person = UserFactory(email="new.person@example.com")
@@ -150,6 +160,7 @@ def test_already_a_member_when_opening_the_link(client, invited):
     assert "You are already a member of Medium." in " ".join(text_lines(client.get(link)))
 
 
+@uses_worker
 def test_reinviting_a_former_member_restores_them(client, admin, organization, subject):
     subject.deactivate()
     client.force_login(admin.user)
@@ -161,6 +172,7 @@ def test_reinviting_a_former_member_restores_them(client, admin, organization, s
     assert Membership.objects.filter(user=subject.user).count() == 1
 
 
+@uses_worker
 def test_resend_makes_a_new_link_and_the_old_one_stops(client, admin, invited, organization):
     invitation, old_link = invited
     invitation.expires_at = timezone.now() - timedelta(days=1)
@@ -178,6 +190,7 @@ def test_resend_makes_a_new_link_and_the_old_one_stops(client, admin, invited, o
     assert client.get(new_link).status_code == 200
 
 
+@uses_worker
 def test_revoke_withdraws_it(client, admin, invited):
     invitation, link = invited
     client.force_login(admin.user)
@@ -186,18 +199,48 @@ def test_revoke_withdraws_it(client, admin, invited):
     assert "was withdrawn" in " ".join(text_lines(client.get(link)))
 
 
-def test_a_failing_mail_server_keeps_the_invitation_to_resend(
-    client, admin, organization, monkeypatch
+@uses_worker
+def test_a_refusing_mail_server_is_retried_then_shown_to_the_admins(
+    client, admin, organization, settings
 ):
-    def refuse(*args, **kwargs):
-        raise smtplib.SMTPServerDisconnected("gone")
-
-    monkeypatch.setattr("pages.invitations.mail.EmailMessage.send", refuse)
+    """The server is down: the request is answered at once, the worker tries again with
+    backoff, and once it gives up the Team page lists the mail; a resend queues it anew."""
+    settings.MAILERS = mailer_settings(closed_port())
     client.force_login(admin.user)
     response = invite(client, organization)
-    assert any("the mail server did not take it" in line for line in text_lines(response))
+    assert "Invitation sent to new.person@example.com." in text_lines(response)
     invitation = Invitation.objects.get()
-    assert invitation.sent_at is None and invitation.status == Invitation.Status.PENDING
+    assert invitation.status == Invitation.Status.PENDING
+    row = Message.objects.get()
+    for _ in range(len(settings.MAIL_RETRY_DELAYS) + 1):
+        with time_machine.travel(max(row.next_attempt_at or timezone.now(), timezone.now())):
+            run_worker()
+        row = Message.objects.get()
+    assert row.state == Message.State.FAILED
+    team = " ".join(text_lines(client.get(reverse("team", args=["medium"]))))
+    assert "Mail that could not be sent" in team
+    assert "new.person@example.com · Join Medium on Gruuv" in team
+    assert "ConnectionRefusedError" in team
+    with smtp_server() as server:
+        settings.MAILERS = mailer_settings(server.port)
+        client.post(reverse("invitation_resend", args=["medium", invitation.pk]))
+        run_worker()
+    assert len(server.received) == 1 and b"Join Medium on Gruuv" in server.received[0]
+
+
+@uses_worker
+def test_a_hung_mail_server_holds_no_request(client, admin, organization, settings):
+    with smtp_server("silent") as server:
+        settings.MAILERS = mailer_settings(server.port, timeout=1)
+        client.force_login(admin.user)
+        response = invite(client, organization)
+        assert server.connections == 0  # the request never spoke to it
+        assert "Invitation sent to new.person@example.com." in text_lines(response)
+        run_worker()  # the worker waits for it, one timeout long
+        assert server.connections == 1
+    row = Message.objects.get()
+    assert row.state == Message.State.QUEUED and row.attempts == 1
+    assert "timed out" in row.last_error
 
 
 def test_the_team_page_lists_invitations_by_status(client, admin, organization):
@@ -215,6 +258,7 @@ def test_the_team_page_lists_invitations_by_status(client, admin, organization):
     assert "c@example.com · Member · Pending" in lines
 
 
+@uses_worker
 def test_with_the_file_backend_the_written_mail_lets_a_new_person_join(
     client, admin, organization, settings, tmp_path
 ):
@@ -228,6 +272,7 @@ def test_with_the_file_backend_the_written_mail_lets_a_new_person_join(
     client.force_login(admin.user)
     invite(client, organization, email="written@example.com")
     client.logout()
+    run_worker()
     (written,) = tmp_path.iterdir()
     link = re.search(r"http://testserver(/invitations/\S+/)", written.read_text()).group(1)
     client.post(link, {"name": "Wren Written", "username": "wren", "password": "long passphrase 9"})
@@ -235,6 +280,7 @@ def test_with_the_file_backend_the_written_mail_lets_a_new_person_join(
     assert "Wren Written" in " ".join(text_lines(people))
 
 
+@uses_worker
 def test_inviting_an_address_again_replaces_the_open_invitation(client, admin, organization):
     client.force_login(admin.user)
     invite(client, organization)
@@ -248,6 +294,7 @@ def test_inviting_an_address_again_replaces_the_open_invitation(client, admin, o
     assert "as manager" in " ".join(text_lines(client.get(link_in_mail())))
 
 
+@uses_worker
 def test_the_invitation_page_has_a_fixed_query_budget(client, invited, django_assert_num_queries):
     _, link = invited
     # 1 the invitation with its organization and inviter, 2 is there an account with this email

@@ -15,6 +15,7 @@ from django.urls import reverse
 from organizations.models import Invitation, Membership, Organization, User
 from pages.forms.membership import JoinForm
 from tests.factories import MembershipFactory, OrganizationFactory, UserFactory
+from tests.worker import sent_mail, uses_worker
 
 # Email
 
@@ -198,7 +199,7 @@ def test_the_settings_refuse_an_organization_name_on_two_lines(client, admin, or
     assert organization.name == "Medium"
 
 
-@pytest.mark.django_db
+@uses_worker
 def test_a_name_that_reached_the_database_on_two_lines_is_one_line_in_the_mail(
     client, admin, organization
 ):
@@ -210,12 +211,12 @@ def test_a_name_that_reached_the_database_on_two_lines_is_one_line_in_the_mail(
         {"email": "new.person@example.com", "level": "member"},
     )
     assert response.status_code == 302
-    (message,) = mail.outbox
+    (message,) = sent_mail()
     assert message.subject == "Join Medium Bcc: x@example.com on Gruuv"
     assert message.bcc == [] and "Bcc" not in str(message.message()).split("Subject:")[0]
 
 
-@pytest.mark.django_db
+@uses_worker
 def test_a_mail_that_cannot_be_built_is_a_form_error_and_saves_nothing(
     client, admin, organization, monkeypatch
 ):
@@ -233,4 +234,4 @@ def test_a_mail_that_cannot_be_built_is_a_form_error_and_saves_nothing(
         response.content.decode()
     )
     assert not Invitation.objects.exists()
-    assert mail.outbox == []
+    assert sent_mail() == []
