@@ -38,6 +38,7 @@ from checkins.models import CheckIn, Grounds, Round
 from milestones.models import Achievement, Example, Milestone, Requirement
 from observations.models import Conversation, Message, Observation
 from organizations.models import Invitation, Membership, Organization, Role, User
+from outbox.models import Message as OutgoingMail
 
 ORGANIZATION, ABILITY, PERSON, CHECK_INS, CONTENT = (
     "organization", "ability", "person", "check-ins", "content"
@@ -103,6 +104,7 @@ NOT_KEPT: dict[type[models.Model], str] = {
     Session: "who is signed in, read by every signed-in request",
     Message: "the ability page's conversations list: rendered on every visit",
     Invitation: "the Team page's invitations: rendered on every visit",
+    OutgoingMail: "the Team page's mail that could not be sent: rendered on every visit",
 }
 
 
