@@ -121,7 +121,7 @@ def organization_version(organization: Organization) -> tuple[int, int]:
 def check_ins_version(organization: Organization) -> tuple[int, int, int]:
     """What a kept check-in list's key names of its organization: which one, its version
     (names, who reports to whom, who has left) and its check-ins version."""
-    return organization.pk, organization.people_version, organization.check_ins_version
+    return (*organization_version(organization), organization.check_ins_version)
 
 
 def organization_changed(organization_ids) -> None:

@@ -15,7 +15,8 @@ from organizations.models import Organization
 
 class MessageQuerySet(models.QuerySet):
     def failed(self) -> "MessageQuerySet":
-        return self.filter(state=Message.State.FAILED)
+        """Given up on, newest first (read from `outbox_failed_by_organization`)."""
+        return self.filter(state=Message.State.FAILED).order_by("-failed_at", "-pk")
 
 
 class Message(models.Model):
@@ -51,6 +52,12 @@ class Message(models.Model):
         indexes = [
             # The hourly limit counts an organization's mail sent in the last hour.
             models.Index(fields=["organization", "sent_at"], name="outbox_sent_by_organization"),
+            # What the Team page lists: an organization's failed mail, newest first.
+            models.Index(
+                fields=["organization", "-failed_at"],
+                name="outbox_failed_by_organization",
+                condition=models.Q(state="failed"),
+            ),
             # What waits: the sweep that re-queues a message whose task was lost.
             models.Index(
                 fields=["next_attempt_at"],

@@ -1,4 +1,4 @@
-"""Queueing mail: `post` in a request, `deliver` (outbox/tasks.py) in the worker.
+"""Queueing mail: `post` in a request, the `deliver` task in the worker.
 
 A request never talks to the mail server: it writes the message's row and the task that sends
 it in its own transaction. A slow or refusing server then holds the worker, never a request; a
@@ -29,8 +29,8 @@ LOST_AT_ONCE = 1000  # re-queued per sweep: a sweep's work is bounded
 
 
 def post(message: mail.EmailMessage, key: str, organization=None) -> Message | None:
-    """Queue `message` to each of its recipients, once per `key` (and recipient): the row is
-    written in the caller's transaction and the task enqueued after it commits. Returns the
+    """Queue `message` to each of its recipients, once per `key` (and recipient): the row and
+    its task are written in the caller's transaction (`enqueue_with_transaction`). Returns the
     (first) row queued now, or None when the key was queued before."""
     message.message()  # builds the headers now: a bad one fails the caller, not the worker
     html = next(

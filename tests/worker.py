@@ -2,6 +2,7 @@
 nothing ready."""
 
 import pytest
+from django.core import mail
 from django.core.management import call_command
 
 
@@ -14,8 +15,6 @@ def run_worker() -> None:
 
 def sent_mail() -> list:
     """The mail sent so far (Django's test outbox), once the worker has sent what is queued."""
-    from django.core import mail
-
     run_worker()
     return mail.outbox
 
